@@ -1,0 +1,226 @@
+"""The chapter discussion bot: run it, or use its library from the command line.
+
+    python bot.py                    run the bot (needs DISCORD_TOKEN in the environment or .env)
+    python bot.py search "QUERY"     search the essays; with no QUERY, one query per line from stdin
+    python bot.py essays             list the essay library
+    python bot.py check              validate settings, essays and the database
+    python bot.py sync               publish the slash commands to every server (global sync)
+    python bot.py backup PATH        copy the database safely, even while the bot runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from core.errors import BotError
+from core.library import SearchResult
+from core.services import open_services
+from core.settings import TOKEN_HELP, Settings
+
+log = logging.getLogger("bot")
+
+DEMO_QUERY = "double trauma of nationalist exclusion"
+
+
+# -- running the bot ---------------------------------------------------------------------------------------------
+
+async def run_bot(settings: Settings) -> int:
+    """Run until closed by a signal or Discord; the database closes on every exit path. Returns the exit status."""
+    import discord
+
+    from cogs.utils.client import ChapterBot
+
+    _point_at_discord(settings)
+    async with open_services(settings) as services:
+        bot = ChapterBot(settings=settings, store=services.store, library=services.library)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+        async with bot:
+            try:
+                await bot.start(settings.token)
+            except discord.LoginFailure:
+                log.error("Discord rejected DISCORD_TOKEN: reset the token in the Developer Portal and update .env.")
+                return 2
+            except discord.PrivilegedIntentsRequired:
+                log.error("Discord refused an intent this bot did not expect to need.")
+                return 2
+    log.info("stopped")
+    return 0
+
+
+async def sync_globally(settings: Settings) -> int:
+    import discord
+
+    from cogs.utils.client import ChapterBot
+
+    _point_at_discord(settings)
+    async with open_services(settings, sync_essays=False) as services:
+        async with ChapterBot(settings=settings, store=services.store, library=services.library) as bot:
+            try:
+                await bot.login(settings.token)
+            except discord.LoginFailure:
+                log.error("Discord rejected DISCORD_TOKEN: reset the token in the Developer Portal and update .env.")
+                return 2
+            synced = await bot.tree.sync()
+            print(f"Published {len(synced)} commands to every server; Discord may take up to an hour to show them.")
+    return 0
+
+
+def _point_at_discord(settings: Settings) -> None:
+    """Send REST and gateway traffic elsewhere (a proxy, or the test suite's fake Discord) when configured."""
+    import discord
+    import yarl
+
+    if settings.api_base:
+        discord.http.Route.BASE = settings.api_base
+    if settings.gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+# -- library commands --------------------------------------------------------------------------------------------
+
+def format_result(rank: int, result: SearchResult) -> str:
+    where = f"§ {result.section}, " if result.section else ""
+    byline = f" — {result.author}" if result.author else ""
+    return f"{rank}. {result.title}{byline} ({where}¶{result.paragraph}) [{result.passage_id}]\n   {result.text}\n"
+
+
+async def search_command(settings: Settings, query: str | None, essay: str | None, limit: int, as_json: bool) -> int:
+    async with open_services(settings) as services:
+        if query is None:
+            for line in sys.stdin:
+                if line.strip():
+                    results = await services.library.search(line, essay=essay, limit=limit)
+                    print(json.dumps([r.to_dict() for r in results], ensure_ascii=False), flush=True)
+            return 0
+        results = await services.library.search(query, essay=essay, limit=limit)
+    if as_json:
+        print(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+    elif not results:
+        print("No passages match; try fewer or other words.")
+    else:
+        print("\n".join(format_result(rank, r) for rank, r in enumerate(results, 1)))
+    return 0
+
+
+async def essays_command(settings: Settings, as_json: bool) -> int:
+    async with open_services(settings) as services:
+        essays = await services.library.essays()
+    if as_json:
+        print(json.dumps([vars(e) for e in essays], ensure_ascii=False, indent=2))
+        return 0
+    for e in essays:
+        byline = f" — {e.author}" if e.author else ""
+        print(f"{e.slug}\n   {e.title}{byline}: {e.passages} passages in {e.sections} sections")
+    return 0
+
+
+async def check_command(settings: Settings) -> int:
+    problems = [] if settings.token_looks_valid else [TOKEN_HELP]
+    try:
+        async with open_services(settings) as services:
+            report = services.sync_report
+            problems += [f"essay {p}" for p in report.problems]
+            essays, passages = await services.library.counts()
+            version = await services.store.version()
+    except Exception as exc:  # check reports every failure as a finding instead of a traceback
+        problems.append(f"database {settings.database_path}: {exc}")
+        essays = passages = version = 0
+    print(f"database: {settings.database_path} (schema version {version})")
+    print(f"essays: {essays} essays, {passages} passages from {settings.seeds_dir}")
+    for problem in problems:
+        print(f"problem: {problem}")
+    print("ok" if not problems else f"{len(problems)} problem(s) found")
+    return 0 if not problems else 1
+
+
+async def backup_command(settings: Settings, destination: Path) -> int:
+    if destination.exists():
+        print(f"{destination} already exists; choose a new file name.", file=sys.stderr)
+        return 1
+    async with open_services(settings, sync_essays=False) as services:
+        await services.store.backup(destination)
+    print(f"Copied {settings.database_path} to {destination}.")
+    return 0
+
+
+async def no_token_demo(settings: Settings) -> None:
+    print("Meanwhile, the essay search works without Discord. For example:\n")
+    print(f'$ python bot.py search "{DEMO_QUERY}" --limit 1')
+    async with open_services(settings) as services:
+        results = await services.library.search(DEMO_QUERY, limit=1)
+    print("\n".join(format_result(rank, r) for rank, r in enumerate(results, 1)))
+
+
+# -- command line ------------------------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bot.py", description="The chapter discussion bot.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="run the bot (the default)")
+    search = commands.add_parser("search", help="search the essays")
+    search.add_argument("query", nargs="?", help="what to look for; omit to read one query per line from stdin")
+    search.add_argument("--essay", metavar="SLUG", help="search only this essay")
+    search.add_argument("--limit", type=int, default=5, metavar="N", help="how many passages (default 5)")
+    search.add_argument("--json", action="store_true", help="print JSON instead of text")
+    essays = commands.add_parser("essays", help="list the essay library")
+    essays.add_argument("--json", action="store_true", help="print JSON instead of text")
+    commands.add_parser("check", help="validate settings, essays and the database")
+    commands.add_parser("sync", help="publish slash commands to every server")
+    backup = commands.add_parser("backup", help="copy the database safely while the bot runs")
+    backup.add_argument("path", type=Path, help="where to write the copy")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    load_dotenv()
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(os.environ)
+    except BotError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    command = args.command or "run"
+    token_missing = command in ("run", "sync") and not settings.token_looks_valid
+    _setup_logging(settings, quiet=command not in ("run", "sync") or token_missing)
+    try:
+        if command in ("run", "sync"):
+            if token_missing:
+                print(TOKEN_HELP, file=sys.stderr)
+                if command == "run":
+                    asyncio.run(no_token_demo(settings))
+                return 2
+            return asyncio.run(run_bot(settings) if command == "run" else sync_globally(settings))
+        if command == "search":
+            return asyncio.run(search_command(settings, args.query, args.essay, args.limit, args.json))
+        if command == "essays":
+            return asyncio.run(essays_command(settings, args.json))
+        if command == "check":
+            return asyncio.run(check_command(settings))
+        return asyncio.run(backup_command(settings, args.path))
+    except BotError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _setup_logging(settings: Settings, *, quiet: bool) -> None:
+    import discord.utils
+
+    level = logging.WARNING if quiet else logging.getLevelName(settings.log_level)
+    discord.utils.setup_logging(level=level, root=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

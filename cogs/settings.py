@@ -1,0 +1,43 @@
+"""/settings: per-server configuration, for organizers."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from .utils.checks import organizers_only
+
+log = logging.getLogger(__name__)
+
+
+@app_commands.guild_only()
+class Settings(commands.GroupCog, group_name="settings"):
+    """Server settings for the chapter bot."""
+
+    def __init__(self, bot) -> None:
+        self.guild_settings = bot.guild_settings
+
+    @app_commands.command(name="organizer-role")
+    @organizers_only()
+    async def organizer_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+        """Choose which role counts as organizers (besides Manage Server); leave empty to clear it.
+
+        Parameters
+        ----------
+        role:
+            Members with this role may open debates and manage essays.
+        """
+        await self.guild_settings.set_organizer_role(interaction.guild_id, role.id if role else None)
+        if role is None:
+            text = "Organizers are now only members with Manage Server."
+        else:
+            text = f"Members with {role.mention} are now organizers, as are members with Manage Server."
+        log.info("guild %s set organizer role %s", interaction.guild_id, role and role.id)
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+async def setup(bot) -> None:
+    await bot.add_cog(Settings(bot))

@@ -1,0 +1,57 @@
+"""The bot class: takes its services as arguments, loads the cogs, syncs commands where configured."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from core.guild_settings import GuildSettingsRepo
+from core.library import Library
+from core.settings import Settings
+from core.store import Store
+
+from .errors import reply_with_error
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = (
+    "cogs.meta",
+    "cogs.settings",
+)
+
+
+class ChapterTree(app_commands.CommandTree):
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        await reply_with_error(interaction, error)
+
+
+class ChapterBot(commands.Bot):
+    def __init__(self, *, settings: Settings, store: Store, library: Library, **options) -> None:
+        intents = discord.Intents.default()  # no privileged intents: the bot never reads message content
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            tree_cls=ChapterTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            **options,
+        )
+        self.settings = settings
+        self.store = store
+        self.library = library
+        self.guild_settings = GuildSettingsRepo(store)
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self.settings.dev_guild_id is not None:
+            guild = discord.Object(self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to development server %s", len(synced), self.settings.dev_guild_id)
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s (id %s) in %d servers", self.user, self.user and self.user.id, len(self.guilds))

@@ -1,0 +1,305 @@
+"""The essay library: essays in the database, kept in step with the seeds folder, and searched.
+
+Syncing compares each file's content hash with the stored one, so only changed essays are re-indexed; a restart
+with a thousand unchanged essays touches none of them.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from .errors import Conflict, InvalidInput, NotFound
+from .essays import Essay, LoadProblem, load_folder, parse_essay
+from .search import CANDIDATES, Candidate, document_frequencies, index_body, plan_query, rerank
+from .store import Store
+from .text import fold
+from .vocabulary import Vocabulary
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY = 300
+MAX_RESULTS = 25
+
+
+@dataclass(frozen=True)
+class EssayInfo:
+    slug: str
+    title: str
+    author: str
+    publication: str
+    year: str
+    origin: str
+    passages: int
+    sections: int
+
+
+@dataclass(frozen=True)
+class PassageRecord:
+    """A passage with everything needed to cite it."""
+    key: str
+    essay_slug: str
+    title: str
+    author: str
+    section: str
+    paragraph: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    passage_id: str
+    essay_slug: str
+    title: str
+    author: str
+    section: str
+    paragraph: int
+    score: float
+    text: str
+    matched: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["matched"] = list(self.matched)
+        data["score"] = round(self.score, 4)
+        return data
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    indexed: list[str]
+    unchanged: int
+    removed: list[str]
+    problems: list[LoadProblem]
+
+
+class Library:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._vocabulary: Vocabulary | None = None
+
+    async def vocabulary(self) -> Vocabulary:
+        if self._vocabulary is None:
+            rows = await self._store.fetchall("SELECT word, df FROM vocabulary")
+            _, passages = await self.counts()
+            self._vocabulary = Vocabulary(((row["word"], row["df"]) for row in rows), passages=passages)
+        return self._vocabulary
+
+    # -- keeping the index current ---------------------------------------------------------------------------
+
+    async def sync_folder(self, folder: Path) -> SyncReport:
+        """Index new and changed essays from the folder; drop folder essays whose file is gone. Uploads stay."""
+        essays, problems = load_folder(folder)
+        stored = {row["slug"]: row for row in await self._store.fetchall("SELECT slug, origin, content_hash FROM essays")}
+        indexed, unchanged = [], 0
+        for essay in essays:
+            row = stored.get(essay.slug)
+            if row is not None and row["origin"] == "upload":
+                problems.append(LoadProblem(essay.source, f"slug '{essay.slug}' is taken by an uploaded essay"))
+            elif row is not None and row["content_hash"] == essay.content_hash:
+                unchanged += 1
+            else:
+                await self._write_essay(essay, origin="folder")
+                indexed.append(essay.slug)
+        on_disk = {essay.slug for essay in essays}
+        removed = [slug for slug, row in stored.items() if row["origin"] == "folder" and slug not in on_disk]
+        for slug in removed:
+            await self._delete_essay(slug)
+        for problem in problems:
+            log.warning("essay skipped: %s", problem)
+        return SyncReport(indexed, unchanged, removed, problems)
+
+    async def add_upload(self, raw: bytes, *, filename: str, title: str, author: str = "", publication: str = "",
+                         guild_id: int | None = None, added_by: int | None = None) -> EssayInfo:
+        """Index an essay an organizer uploaded. The file is kept in the database, so it survives restarts."""
+        title = title.strip()
+        if not title:
+            raise InvalidInput("Give the essay a title.")
+        essay = parse_essay(raw, source=filename, title=title, author=author.strip(), publication=publication.strip())
+        duplicate = await self._store.fetchone(
+            "SELECT slug FROM essays WHERE slug = ? OR lower(title) = lower(?)", (essay.slug, essay.title))
+        if duplicate is not None:
+            raise Conflict(f"An essay with that title is already in the library ({duplicate['slug']}).")
+        await self._write_essay(essay, origin="upload", raw=raw, guild_id=guild_id, added_by=added_by)
+        return await self.essay(essay.slug)
+
+    async def remove(self, slug: str) -> EssayInfo:
+        info = await self.essay(slug)
+        await self._delete_essay(slug)
+        return info
+
+    async def _write_essay(self, essay: Essay, *, origin: str, raw: bytes | None = None,
+                           guild_id: int | None = None, added_by: int | None = None) -> None:
+        vocabulary = await self.vocabulary()
+        new_counts = document_frequencies([p.text for p in essay.passages])
+        async with self._store.transaction() as db:
+            old_counts, old_passages = await self._unindex(db, essay.slug)
+            cursor = await db.execute(
+                "INSERT INTO essays (slug, title, author, publication, year, source, origin, content_hash, raw,"
+                " guild_id, added_by) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (essay.slug, essay.title, essay.author, essay.publication, essay.year, essay.source, origin,
+                 essay.content_hash, raw, guild_id, added_by))
+            essay_id = cursor.lastrowid
+            for passage in essay.passages:
+                cursor = await db.execute(
+                    "INSERT INTO passages (essay_id, paragraph, section, text) VALUES (?,?,?,?)",
+                    (essay_id, passage.paragraph, passage.section, passage.text))
+                await db.execute("INSERT INTO passage_index (rowid, body) VALUES (?, ?)",
+                                 (cursor.lastrowid, index_body(passage.text)))
+            delta = _merge(new_counts, old_counts, sign=-1)
+            await _apply_vocabulary(db, delta)
+        vocabulary.update(delta, passages=len(essay.passages) - old_passages)
+        log.info("indexed essay %s (%d passages)", essay.slug, len(essay.passages))
+
+    async def _delete_essay(self, slug: str) -> None:
+        vocabulary = await self.vocabulary()
+        async with self._store.transaction() as db:
+            old_counts, old_passages = await self._unindex(db, slug)
+            delta = {word: -count for word, count in old_counts.items()}
+            await _apply_vocabulary(db, delta)
+        vocabulary.update(delta, passages=-old_passages)
+        log.info("removed essay %s", slug)
+
+    @staticmethod
+    async def _unindex(db, slug: str) -> tuple[dict[str, int], int]:
+        """Delete an essay and its index rows inside the caller's transaction; returns its word and passage counts."""
+        async with db.execute(
+            "SELECT p.id, p.text FROM passages p JOIN essays e ON e.id = p.essay_id WHERE e.slug = ?", (slug,)
+        ) as cursor:
+            rows = list(await cursor.fetchall())
+        if rows:
+            await db.executemany("DELETE FROM passage_index WHERE rowid = ?", [(row["id"],) for row in rows])
+        await db.execute("DELETE FROM essays WHERE slug = ?", (slug,))
+        return dict(document_frequencies([row["text"] for row in rows])), len(rows)
+
+    # -- reading ---------------------------------------------------------------------------------------------
+
+    async def essays(self) -> list[EssayInfo]:
+        rows = await self._store.fetchall(
+            "SELECT e.slug, e.title, e.author, e.publication, e.year, e.origin, COUNT(p.id) AS passages,"
+            " COUNT(DISTINCT p.section) AS sections FROM essays e LEFT JOIN passages p ON p.essay_id = e.id"
+            " GROUP BY e.id ORDER BY lower(e.title)")
+        return [EssayInfo(**dict(row)) for row in rows]
+
+    async def essay(self, slug: str) -> EssayInfo:
+        for info in await self.essays():
+            if info.slug == slug:
+                return info
+        raise NotFound(f"There is no essay '{slug}' in the library.")
+
+    async def counts(self) -> tuple[int, int]:
+        row = await self._store.fetchone("SELECT (SELECT COUNT(*) FROM essays), (SELECT COUNT(*) FROM passages)")
+        return int(row[0]), int(row[1])
+
+    async def passages(self, slug: str, *, section: str | None = None) -> list[PassageRecord]:
+        rows = await self._store.fetchall(
+            _PASSAGE_SELECT + " WHERE e.slug = ? AND (? IS NULL OR p.section = ?) ORDER BY p.paragraph",
+            (slug, section, section))
+        if not rows:
+            await self.essay(slug)
+            raise NotFound(f"That essay has no section called '{section}'.")
+        return [_record(row) for row in rows]
+
+    async def passage(self, key: str) -> PassageRecord:
+        slug, _, number = key.rpartition(":")
+        if not slug or not number.isdigit():
+            raise InvalidInput(f"'{key}' is not a passage id (they look like essay-slug:12).")
+        row = await self._store.fetchone(_PASSAGE_SELECT + " WHERE e.slug = ? AND p.paragraph = ?", (slug, int(number)))
+        if row is None:
+            raise NotFound(f"There is no passage {key} in the library.")
+        return _record(row)
+
+    async def context(self, key: str, *, around: int = 1) -> list[PassageRecord]:
+        """The passage with up to `around` paragraphs before and after it."""
+        centre = await self.passage(key)
+        rows = await self._store.fetchall(
+            _PASSAGE_SELECT + " WHERE e.slug = ? AND p.paragraph BETWEEN ? AND ? ORDER BY p.paragraph",
+            (centre.essay_slug, centre.paragraph - around, centre.paragraph + around))
+        return [_record(row) for row in rows]
+
+    async def search(self, query: str, *, essay: str | None = None, limit: int = 5) -> list[SearchResult]:
+        query = query.strip()
+        if not query:
+            raise InvalidInput("Type a few words to search for.")
+        if len(query) > MAX_QUERY:
+            raise InvalidInput(f"That search is too long: keep it under {MAX_QUERY} characters.")
+        if not 1 <= limit <= MAX_RESULTS:
+            raise InvalidInput(f"Ask for between 1 and {MAX_RESULTS} results.")
+        essay_id = None
+        if essay is not None:
+            row = await self._store.fetchone("SELECT id FROM essays WHERE slug = ?", (essay,))
+            if row is None:
+                raise NotFound(f"There is no essay '{essay}' in the library.")
+            essay_id = row["id"]
+        plan = plan_query(query, await self.vocabulary())
+        if not plan.groups:
+            return []
+        sql = ("SELECT i.rowid AS id, p.essay_id, p.text, bm25(passage_index) AS rank FROM passage_index i"
+               " JOIN passages p ON p.id = i.rowid WHERE passage_index MATCH ?")
+        params: list[object] = [plan.fts_query]
+        if essay_id is not None:
+            sql += " AND p.essay_id = ?"
+            params.append(essay_id)
+        sql += " ORDER BY rank LIMIT ?"
+        params.append(CANDIDATES)
+        try:
+            rows = await self._store.fetchall(sql, params)
+        except sqlite3.OperationalError:
+            log.exception("full-text query failed for plan %r", plan.fts_query)
+            return []
+        candidates = [Candidate(row["id"], row["essay_id"], row["rank"], row["text"]) for row in rows]
+        ranked = rerank(plan, candidates, diversify=essay_id is None)[:limit]
+        details = await self._records_by_id([c.passage_id for c in ranked])
+        return [
+            SearchResult(
+                passage_id=details[c.passage_id].key, essay_slug=details[c.passage_id].essay_slug,
+                title=details[c.passage_id].title, author=details[c.passage_id].author,
+                section=details[c.passage_id].section, paragraph=details[c.passage_id].paragraph,
+                score=c.score, text=c.text, matched=c.matched)
+            for c in ranked
+        ]
+
+    async def find_titles(self, text: str, *, limit: int = 25) -> list[EssayInfo]:
+        """Essays whose title or slug matches what was typed so far, best first (for autocomplete)."""
+        essays = await self.essays()
+        if not text.strip():
+            return essays[:limit]
+        choices = {info.slug: fold(f"{info.title} {info.author}") for info in essays}
+        best = process.extract(fold(text), choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=50)
+        by_slug = {info.slug: info for info in essays}
+        return [by_slug[slug] for _, _, slug in best]
+
+    async def _records_by_id(self, ids: list[int]) -> dict[int, PassageRecord]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = await self._store.fetchall(_PASSAGE_SELECT.replace("SELECT", "SELECT p.id AS pid,", 1)
+                                          + f" WHERE p.id IN ({marks})", ids)
+        return {row["pid"]: _record(row) for row in rows}
+
+
+_PASSAGE_SELECT = ("SELECT e.slug, e.title, e.author, p.section, p.paragraph, p.text"
+                   " FROM passages p JOIN essays e ON e.id = p.essay_id")
+
+
+def _record(row: sqlite3.Row) -> PassageRecord:
+    return PassageRecord(key=f"{row['slug']}:{row['paragraph']}", essay_slug=row["slug"], title=row["title"],
+                         author=row["author"], section=row["section"], paragraph=row["paragraph"], text=row["text"])
+
+
+def _merge(plus: dict[str, int], minus: dict[str, int], *, sign: int) -> dict[str, int]:
+    delta = dict(plus)
+    for word, count in minus.items():
+        delta[word] = delta.get(word, 0) + sign * count
+    return {word: change for word, change in delta.items() if change}
+
+
+async def _apply_vocabulary(db, delta: dict[str, int]) -> None:
+    await db.executemany(
+        "INSERT INTO vocabulary (word, df) VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET df = df + excluded.df",
+        list(delta.items()))
+    await db.execute("DELETE FROM vocabulary WHERE df <= 0")

@@ -1,0 +1,39 @@
+"""Opening everything the bot and the command line share, in one place, closed on every exit path."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from .library import Library, SyncReport
+from .settings import Settings
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Services:
+    store: Store
+    library: Library
+    sync_report: SyncReport | None
+
+
+@asynccontextmanager
+async def open_services(settings: Settings, *, sync_essays: bool = True) -> AsyncIterator[Services]:
+    """Open the database, bring its schema up to date and (by default) index new or changed essays."""
+    store = await Store.open(settings.database_path)
+    try:
+        applied = await store.migrate()
+        if applied:
+            log.info("database %s migrated to version %d", settings.database_path.name, applied[-1])
+        library = Library(store)
+        report = await library.sync_folder(settings.seeds_dir) if sync_essays else None
+        if report is not None:
+            log.info("essays: %d indexed, %d unchanged, %d removed, %d skipped",
+                     len(report.indexed), report.unchanged, len(report.removed), len(report.problems))
+        yield Services(store=store, library=library, sync_report=report)
+    finally:
+        await store.close()

@@ -1,0 +1,55 @@
+"""Text normalization shared by the essay loader and the search engine.
+
+Passages are shown as written; matching happens on a folded form where accents, curly quotes and case no longer
+matter, so "Kayapó" matches "kayapo" and "it’s" matches "it's".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ",
+})
+_WORD = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*")
+_SPACES = re.compile(r"\s+")
+
+# Words that carry no topic: common English function words plus the filler of questions members type
+# ("what does it say about ..."). Dropping them keeps ranking on content words and keeps queries fast.
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are aren't as at be because been before being below
+between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each even
+ever few for from further had hadn't has hasn't have haven't having he her here hers herself him himself his how
+i if in into is isn't it it's its itself just let's many may me might more most much must my myself no nor not
+now of off on once only or other ought our ours ourselves out over own really same say says said shall she
+should shouldn't so some such tell than that that's the their theirs them themselves then there there's these
+they this those through to too under until up upon us very was wasn't we were weren't what what's when where
+which while who whom whose why will with within without won't would wouldn't yes yet you your yours yourself
+yourselves
+anything something thing things actually
+""".split())
+
+
+def fold(text: str) -> str:
+    """Lower-case, straight quotes and hyphens, no accents: the form used for every comparison."""
+    text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", text).strip().lower()
+
+
+def words(folded: str) -> list[str]:
+    """Words of already-folded text; hyphenated and apostrophe compounds stay whole ("top-down", "wet'suwet'en")."""
+    return _WORD.findall(folded)
+
+
+def parts(word: str) -> list[str]:
+    """The pieces of a compound word: "top-down" -> ["top", "down"]; a plain word is its own only part."""
+    return [p for p in re.split(r"['\-]", word) if p]
+
+
+def joined(word: str) -> str:
+    """A compound written as one word: "wet'suwet'en" -> "wetsuweten"."""
+    return re.sub(r"['\-]", "", word)

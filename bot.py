@@ -41,7 +41,7 @@ async def run_bot(settings: Settings) -> int:
 
     _point_at_discord(settings)
     async with open_services(settings) as services:
-        bot = ChapterBot(settings=settings, store=services.store, library=services.library)
+        bot = ChapterBot(settings=settings, services=services)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
@@ -65,7 +65,7 @@ async def sync_globally(settings: Settings) -> int:
 
     _point_at_discord(settings)
     async with open_services(settings, sync_essays=False) as services:
-        async with ChapterBot(settings=settings, store=services.store, library=services.library) as bot:
+        async with ChapterBot(settings=settings, services=services) as bot:
             try:
                 await bot.login(settings.token)
             except discord.LoginFailure:

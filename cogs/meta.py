@@ -27,7 +27,7 @@ def build_about_embed(essays: int, passages: int) -> discord.Embed:
 
 class Meta(commands.Cog):
     def __init__(self, bot) -> None:
-        self.library = bot.library
+        self.library = bot.services.library
 
     @app_commands.command()
     async def about(self, interaction: discord.Interaction) -> None:

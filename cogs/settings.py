@@ -18,7 +18,7 @@ class Settings(commands.GroupCog, group_name="settings"):
     """Server settings for the chapter bot."""
 
     def __init__(self, bot) -> None:
-        self.guild_settings = bot.guild_settings
+        self.guild_settings = bot.services.guild_settings
 
     @app_commands.command(name="organizer-role")
     @organizers_only()

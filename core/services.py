@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from .guild_settings import GuildSettingsRepo
 from .library import Library, SyncReport
 from .settings import Settings
 from .store import Store
@@ -18,6 +19,7 @@ log = logging.getLogger(__name__)
 class Services:
     store: Store
     library: Library
+    guild_settings: GuildSettingsRepo
     sync_report: SyncReport | None
 
 
@@ -34,6 +36,6 @@ async def open_services(settings: Settings, *, sync_essays: bool = True) -> Asyn
         if report is not None:
             log.info("essays: %d indexed, %d unchanged, %d removed, %d skipped",
                      len(report.indexed), report.unchanged, len(report.removed), len(report.problems))
-        yield Services(store=store, library=library, sync_report=report)
+        yield Services(store=store, library=library, guild_settings=GuildSettingsRepo(store), sync_report=report)
     finally:
         await store.close()

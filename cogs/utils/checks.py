@@ -14,7 +14,7 @@ async def is_organizer(interaction: discord.Interaction) -> bool:
         return False
     if member.guild_permissions.manage_guild:
         return True
-    settings = await interaction.client.guild_settings.get(interaction.guild.id)
+    settings = await interaction.client.services.guild_settings.get(interaction.guild.id)
     return settings.organizer_role_id is not None and any(r.id == settings.organizer_role_id for r in member.roles)
 
 

@@ -8,10 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from core.guild_settings import GuildSettingsRepo
-from core.library import Library
+from core.services import Services
 from core.settings import Settings
-from core.store import Store
 
 from .errors import reply_with_error
 
@@ -29,7 +27,7 @@ class ChapterTree(app_commands.CommandTree):
 
 
 class ChapterBot(commands.Bot):
-    def __init__(self, *, settings: Settings, store: Store, library: Library, **options) -> None:
+    def __init__(self, *, settings: Settings, services: Services, **options) -> None:
         intents = discord.Intents.default()  # no privileged intents: the bot never reads message content
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -40,9 +38,8 @@ class ChapterBot(commands.Bot):
             **options,
         )
         self.settings = settings
-        self.store = store
-        self.library = library
-        self.guild_settings = GuildSettingsRepo(store)
+        # Cogs copy the services they need in __init__; nothing reaches for a global.
+        self.services = services
 
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:

@@ -74,9 +74,11 @@ class QueryPlan:
 def plan_query(query: str, vocabulary: Vocabulary) -> QueryPlan:
     folded = fold(query)
     tokens = [piece for word in words(folded) for piece in parts(word)]
-    content = [t for t in tokens if t not in STOPWORDS] or tokens
+    keep_all = all(t in STOPWORDS for t in tokens)
     groups: list[TermGroup] = []
-    for index, word in enumerate(content):
+    for index, word in enumerate(tokens):
+        if word in STOPWORDS and not keep_all:
+            continue
         alternatives: list[str] = []
         if word in vocabulary:
             alternatives.append(word)
@@ -85,8 +87,8 @@ def plan_query(query: str, vocabulary: Vocabulary) -> QueryPlan:
         else:
             alternatives += vocabulary.corrections(word)
             alternatives += _split_compound(word, vocabulary)
-        if index + 1 < len(content) and (word + content[index + 1]) in vocabulary:
-            alternatives.append(word + content[index + 1])
+        if index + 1 < len(tokens) and (word + tokens[index + 1]) in vocabulary:
+            alternatives.append(word + tokens[index + 1])
         if alternatives:
             groups.append(TermGroup(word, tuple(dict.fromkeys(alternatives))))
     total = max(vocabulary.passages, 1)

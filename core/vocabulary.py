@@ -7,14 +7,21 @@ library that says "capital" forty times means "capital".
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
 
 MIN_LENGTH = 4          # shorter words have too many neighbours to guess from
-MAX_EDIT_SHARE = 0.34   # corrections differ in at most a third of the word
+FREQUENCY_WEIGHT = 0.25
+
+
+def max_edits(word: str) -> int:
+    """Insertions plus deletions allowed (a swapped letter costs two): more for longer words."""
+    return 2 if len(word) <= 5 else 3 if len(word) <= 9 else 4
 
 
 class Vocabulary:
@@ -53,24 +60,19 @@ class Vocabulary:
         """Known words the member probably meant, best first; empty when nothing is close enough."""
         if len(word) < MIN_LENGTH or not word.isalpha():
             return ()
-        span = max(1, round(len(word) * MAX_EDIT_SHARE))
-        cutoff = 100.0 * (1 - span / (len(word) + 1))
+        most = max_edits(word)
         found: list[tuple[float, str]] = []
-        for length in range(len(word) - span, len(word) + span + 1):
-            for candidate, similarity, _ in process.extract(
-                word, self._bucket(length), scorer=fuzz.ratio, score_cutoff=cutoff, limit=8
+        for length in range(len(word) - most, len(word) + most + 1):
+            for candidate, distance, _ in process.extract(
+                word, self._bucket(length), scorer=Indel.distance, score_cutoff=most, limit=8
             ):
                 if candidate != word:
-                    # Similarity first, frequency to break near-ties: one edit more is worth ~a 20x frequency.
-                    found.append((similarity + 3.0 * _log2(self._df[candidate]), candidate))
-        found.sort(reverse=True)
+                    # Fewer edits first; among near-ties the more frequent word (one edit ~ 16x the frequency).
+                    found.append((distance - FREQUENCY_WEIGHT * math.log2(self._df[candidate]), candidate))
+        found.sort()
         return tuple(candidate for _, candidate in found[:limit])
 
     def _bucket(self, length: int) -> list[str]:
         if length not in self._frozen:
             self._frozen[length] = sorted(self._by_length.get(length, ()))
         return self._frozen[length]
-
-
-def _log2(n: int) -> float:
-    return n.bit_length() - 1 if n > 0 else 0.0

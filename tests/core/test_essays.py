@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.errors import InvalidInput
+from core.essays import load_folder, parse_essay, slugify
+
+
+def paragraphs(essay):
+    return [(p.section, p.text) for p in essay.passages]
+
+
+def test_front_matter_sets_metadata_and_markdown_headings_become_sections():
+    raw = (b"---\ntitle: On Unions\nauthor: A. Writer\npublication: Zine\nyear: 2021\n---\n"
+           b"Opening words.\n\n## Part one\n\nFirst point.\n\nSecond point\nwrapped on two lines.\n")
+    essay = parse_essay(raw, source="unions.md")
+    assert (essay.title, essay.author, essay.publication, essay.year) == ("On Unions", "A. Writer", "Zine", "2021")
+    assert paragraphs(essay) == [("", "Opening words."), ("Part one", "First point."),
+                                 ("Part one", "Second point wrapped on two lines.")]
+
+
+def test_markdown_h1_is_the_title_when_front_matter_has_none():
+    essay = parse_essay(b"# A Title\n\nBody text here.\n", source="x.md")
+    assert essay.title == "A Title"
+    assert paragraphs(essay) == [("", "Body text here.")]
+
+
+def test_markdown_list_items_are_separate_passages():
+    essay = parse_essay(b"Tasks:\n\n- first task.\n- second task.\n", source="x.md")
+    assert [p.text for p in essay.passages] == ["Tasks:", "- first task.", "- second task."]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # One paragraph per line, as the bundled plain-text essays come.
+        ("Title Line\nFirst paragraph, a full sentence.\nSecond paragraph ends here.\n",
+         [("", "First paragraph, a full sentence."), ("", "Second paragraph ends here.")]),
+        # A short line without closing punctuation between paragraphs is a section heading.
+        ("T\n\nIntro sentence.\n\nThe Second Part\n\nMore text.\n",
+         [("", "Intro sentence."), ("The Second Part", "More text.")]),
+        # Hard-wrapped paragraphs are joined back together.
+        ("T\n\nThis paragraph was wrapped by an editor at a fixed\nwidth so its lines end in the middle of a\n"
+         "sentence.\n", [("", "This paragraph was wrapped by an editor at a fixed width so its lines end in the "
+                             "middle of a sentence.")]),
+    ],
+)
+def test_plain_text_paragraphs_and_headings(body: str, expected):
+    assert paragraphs(parse_essay(body.encode(), source="essay.txt")) == expected
+
+
+def test_first_title_like_line_of_plain_text_is_the_title():
+    essay = parse_essay(b"A Plain Title\n\nBody sentence.\n", source="essay.txt")
+    assert essay.title == "A Plain Title"
+
+
+def test_text_is_kept_as_written_with_curly_quotes_and_accents():
+    essay = parse_essay("Kayapó protesters said “no”.\n".encode(), source="x.md")
+    assert essay.passages[0].text == "Kayapó protesters said “no”."
+
+
+def test_passage_ids_depend_only_on_the_file():
+    raw = b"---\ntitle: T\n---\nOne.\n\nTwo.\n"
+    first, second = parse_essay(raw, source="my-essay.md"), parse_essay(raw, source="my-essay.md")
+    assert [p.key for p in first.passages] == ["my-essay:1", "my-essay:2"]
+    assert first.content_hash == second.content_hash
+    assert [p.key for p in first.passages] == [p.key for p in second.passages]
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"\xff\xfe\x00broken", "not UTF-8"),
+        (b"text with a \x00 byte", "binary"),
+        (b"# Only\n\n## Headings\n", "no paragraphs"),
+        (b"---\ntitle: never closed\nBody.\n", "never closed"),
+        (b"---\nthis line has no colon\n---\nBody.\n", "not 'key: value'"),
+    ],
+)
+def test_broken_files_are_rejected_with_a_reason(raw: bytes, reason: str):
+    with pytest.raises(InvalidInput, match=reason):
+        parse_essay(raw, source="broken.md")
+
+
+def test_folder_reports_every_broken_file_and_loads_the_rest(tmp_path: Path):
+    (tmp_path / "good.md").write_text("Fine paragraph.\n", encoding="utf-8")
+    (tmp_path / "empty.md").write_text("", encoding="utf-8")
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 au lait.\n".encode("latin-1"))
+    (tmp_path / "good.txt").write_text("Same slug as good.md.\n", encoding="utf-8")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    essays, problems = load_folder(tmp_path)
+    assert [e.slug for e in essays] == ["good"]
+    assert sorted(p.source for p in problems) == ["empty.md", "good.txt", "latin1.txt"]
+    assert any("already used" in p.reason for p in problems)
+
+
+def test_missing_folder_is_a_problem_not_a_crash(tmp_path: Path):
+    essays, problems = load_folder(tmp_path / "nope")
+    assert essays == [] and "does not exist" in problems[0].reason
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [("Building International Socialism", "building-international-socialism"),
+     ("  Çà et là!  ", "ca-et-la"),
+     ("x" * 80, "x" * 48)],
+)
+def test_slugify(text: str, slug: str):
+    assert slugify(text) == slug

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from core.errors import Conflict, InvalidInput, NotFound
+from core.library import Library
+from core.store import Store
+
+from ..conftest import SEEDS
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+async def test_unchanged_essays_are_not_reindexed_on_the_next_start(store: Store, seeds: Path):
+    first = await Library(store).sync_folder(seeds)
+    rowids = await store.fetchall("SELECT id FROM passages ORDER BY id")
+    second = await Library(store).sync_folder(seeds)
+    assert len(first.indexed) == 2 and second.indexed == [] and second.unchanged == 2
+    assert await store.fetchall("SELECT id FROM passages ORDER BY id") == rowids
+
+
+async def test_a_changed_essay_is_reindexed_and_keeps_its_passage_ids(store: Store, seeds: Path):
+    library = Library(store)
+    await library.sync_folder(seeds)
+    path = seeds / "contradictions-of-internationalism-from-above.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA brand new closing paragraph about zebras.\n", encoding="utf-8")
+    report = await library.sync_folder(seeds)
+    assert report.indexed == ["contradictions-of-internationalism-from-above"]
+    assert (await library.passage("contradictions-of-internationalism-from-above:16")).text.startswith("Some migrant")
+    assert "zebras" in (await library.search("zebras", limit=1))[0].text
+
+
+async def test_a_deleted_file_removes_its_essay_and_its_words(store: Store, seeds: Path):
+    library = Library(store)
+    await library.sync_folder(seeds)
+    (seeds / "building-international-socialism-in-a-new-era.md").unlink()
+    report = await library.sync_folder(seeds)
+    assert report.removed == ["building-international-socialism-in-a-new-era"]
+    assert await library.search("Comintern", limit=3) == []
+    assert "comintern" not in await library.vocabulary()
+    assert await store.fetchone("SELECT word FROM vocabulary WHERE word = 'comintern'") is None
+
+
+async def test_uploads_survive_a_restart_and_a_folder_sync(store: Store, seeds: Path):
+    library = Library(store)
+    await library.sync_folder(seeds)
+    info = await library.add_upload(b"Dual power grows in tenant unions.\n", filename="notes.txt",
+                                    title="Tenant Notes", author="Organizer")
+    restarted = Library(store)
+    await restarted.sync_folder(seeds)
+    assert info.slug == "tenant-notes"
+    assert (await restarted.search("tenant unions", limit=1))[0].essay_slug == "tenant-notes"
+
+
+@pytest.mark.parametrize(
+    ("raw", "title", "error"),
+    [(b"Some text.\n", "The contradictions of internationalism from above", Conflict),
+     (b"Some text.\n", "   ", InvalidInput),
+     (b"\x89PNG\r\n\x1a\n\x00\x00", "Picture", InvalidInput)],
+)
+async def test_bad_uploads_change_nothing(library: Library, raw: bytes, title: str, error):
+    before = await library.counts()
+    with pytest.raises(error):
+        await library.add_upload(raw, filename="x.txt", title=title)
+    assert await library.counts() == before
+
+
+async def test_context_returns_neighbouring_paragraphs(library: Library):
+    around = await library.context("contradictions-of-internationalism-from-above:16", around=1)
+    assert [p.paragraph for p in around] == [15, 16, 17]
+
+
+@pytest.mark.parametrize("key", ["nope", "no-such-essay:1", "contradictions-of-internationalism-from-above:999"])
+async def test_unknown_passages_are_reported(library: Library, key: str):
+    with pytest.raises((NotFound, InvalidInput)):
+        await library.passage(key)
+
+
+async def test_remove_deletes_an_essay(library: Library):
+    await library.remove("building-international-socialism-in-a-new-era")
+    assert [e.slug for e in await library.essays()] == ["contradictions-of-internationalism-from-above"]
+
+
+async def test_title_lookup_tolerates_typos(library: Library):
+    found = await library.find_titles("buildng internatonal")
+    assert found[0].slug == "building-international-socialism-in-a-new-era"

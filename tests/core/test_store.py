@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from core.store import Store, available_migrations
+
+
+async def test_migrations_bring_an_empty_database_to_the_latest_version(tmp_path: Path):
+    async with await Store.open(tmp_path / "db.sqlite3") as store:
+        applied = await store.migrate()
+        assert applied == [m.version for m in available_migrations()]
+        assert await store.version() == len(available_migrations())
+        assert await store.migrate() == []  # idempotent
+
+
+async def test_each_migration_keeps_the_data_written_at_the_previous_version(tmp_path: Path):
+    path = tmp_path / "db.sqlite3"
+    latest = len(available_migrations())
+    for previous in range(1, latest):
+        target = tmp_path / f"v{previous}.sqlite3"
+        async with await Store.open(target) as store:
+            await store.migrate(target=previous)
+            await store.execute(
+                "INSERT INTO essays (slug, title, source, origin, content_hash) VALUES ('kept', 'Kept', 'f.md', 'folder', 'h')")
+        async with await Store.open(target) as store:
+            assert await store.version() == previous
+            await store.migrate()
+            assert await store.version() == latest
+            row = await store.fetchone("SELECT title FROM essays WHERE slug = 'kept'")
+            assert row["title"] == "Kept"
+    assert not path.exists()
+
+
+async def test_connection_uses_wal_foreign_keys_and_a_busy_timeout(store: Store):
+    assert (await store.fetchone("PRAGMA journal_mode"))[0] == "wal"
+    assert (await store.fetchone("PRAGMA foreign_keys"))[0] == 1
+    assert (await store.fetchone("PRAGMA busy_timeout"))[0] >= 1000
+
+
+async def test_a_failed_transaction_leaves_nothing_behind(store: Store):
+    with pytest.raises(sqlite3.IntegrityError):
+        async with store.transaction() as db:
+            await db.execute("INSERT INTO guild_settings (guild_id, organizer_role_id) VALUES (1, 5)")
+            await db.execute("INSERT INTO guild_settings (guild_id, organizer_role_id) VALUES (1, 6)")
+    assert await store.fetchone("SELECT * FROM guild_settings") is None
+
+
+async def test_backup_is_a_readable_copy_while_the_source_stays_open(store: Store, tmp_path: Path):
+    await store.execute("INSERT INTO guild_settings (guild_id, organizer_role_id) VALUES (7, 8)")
+    copy = tmp_path / "backup" / "copy.sqlite3"
+    await store.backup(copy)
+    with sqlite3.connect(copy) as db:
+        assert db.execute("SELECT organizer_role_id FROM guild_settings WHERE guild_id = 7").fetchone() == (8,)

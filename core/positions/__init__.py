@@ -1,0 +1,18 @@
+"""Members' positions: a per-server, append-only stance log that members control.
+
+The debates feature writes recorded votes here with `ensure_debate_topic` and `log_stance`, inside its own
+transaction; the positions cog reads and writes through `PositionLog`.
+"""
+
+from ._chart import render_timeline
+from ._export import member_csv, member_json, report_csv
+from ._log import Forgotten, PositionLog, TopicCount, ensure_debate_topic, log_stance
+from ._model import MAX_REASON, SCALE, Entry, Topic, debate_source
+from ._privacy import MIN_GROUP, POOLED, Breakdown, Row, count_text
+from ._summary import Summary
+
+__all__ = [
+    "MAX_REASON", "MIN_GROUP", "POOLED", "SCALE", "Breakdown", "Entry", "Forgotten", "PositionLog", "Row",
+    "Summary", "Topic", "TopicCount", "count_text", "debate_source", "ensure_debate_topic", "log_stance",
+    "member_csv", "member_json", "render_timeline", "report_csv",
+]

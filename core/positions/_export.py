@@ -1,0 +1,56 @@
+"""Files: a member's own data (JSON and CSV) and an organizer's report of a topic over time (CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+
+from ._model import Entry, stamp
+from ._privacy import Breakdown
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def member_json(guild_id: int, member_id: int, visible: bool, entries: Sequence[Entry]) -> bytes:
+    data = {
+        "server_id": str(guild_id),
+        "member_id": str(member_id),
+        "privacy": "visible" if visible else "private",
+        "entries": [_entry_dict(entry) for entry in entries],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def member_csv(entries: Sequence[Entry]) -> bytes:
+    fields = ["time", "topic", "stance", "reason", "passage", "source"]
+    return _csv(fields, ([_entry_dict(entry)[field] for field in fields] for entry in entries))
+
+
+def report_csv(points: Sequence[tuple[date, Breakdown]], names: Mapping[int, str]) -> bytes:
+    """One row per day and stance: members counted, and the names of those who chose to be visible."""
+    rows = ([day.isoformat(), row.label, row.count, "; ".join(names.get(m, str(m)) for m in row.named)]
+            for day, counts in points for row in counts.rows)
+    return _csv(["date", "stance", "members", "visible_members"], rows)
+
+
+def _entry_dict(entry: Entry) -> dict[str, str]:
+    return {"time": stamp(entry.at), "topic": entry.topic, "stance": entry.stance, "reason": entry.reason or "",
+            "passage": entry.passage or "", "source": entry.source}
+
+
+def _csv(header: list[str], rows: Iterable[list[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _cell(value: object) -> object:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

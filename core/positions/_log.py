@@ -1,0 +1,278 @@
+"""The stance log in SQLite: topics, entries and privacy, always within one server.
+
+`ensure_debate_topic` and `log_stance` work inside a caller's transaction, so a debate vote and its log entry
+commit together. Every query names the server, so nothing of a member crosses from one server to another.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import aiosqlite
+from rapidfuzz import fuzz, process
+
+from ..errors import Conflict, InvalidInput, NotFound
+from ..store import Store
+from ..text import fold
+from ._model import (MAX_TOPIC_NAME, MEMBER_SOURCE, SCALE, Entry, Topic, clean_reason, clean_topic_name,
+                     match_stance, parse_stamp, stamp)
+from ._privacy import Breakdown
+from ._summary import Summary, summarize, timeline
+
+log = logging.getLogger(__name__)
+
+SIMILAR_SCORE = 85  # rapidfuzz token_sort_ratio on folded names: "china policy" ~ "chinas policy", not "housing"
+ForgetVotes = Callable[..., Awaitable[int]]  # core.debates.forget_member(db, *, guild_id, member_id, topic_id)
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class TopicCount:
+    name: str
+    members: int  # members with a current stance
+    from_debate: bool
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    entries: int
+    votes: int
+
+
+# -- inside the caller's transaction ----------------------------------------------------------------------------
+
+async def ensure_debate_topic(db: aiosqlite.Connection, *, guild_id: int, debate_id: int, motion: str,
+                              stances: list[str], at: datetime | None = None) -> int:
+    """The topic of a debate, created on first use: named after the motion, offering the debate's options."""
+    async with db.execute("SELECT id FROM position_topics WHERE guild_id = ? AND debate_id = ?",
+                          (guild_id, debate_id)) as cursor:
+        row = await cursor.fetchone()
+    if row is not None:
+        return row[0]
+    name = " ".join(motion.split())
+    if len(name) > MAX_TOPIC_NAME:
+        name = name[: MAX_TOPIC_NAME - 1].rstrip() + "\u2026"
+    if await _name_taken(db, guild_id, name):
+        suffix = f" (debate {debate_id})"
+        name = name[: MAX_TOPIC_NAME - len(suffix)].rstrip() + suffix
+    return await _insert_topic(db, guild_id=guild_id, name=name, stances=stances, debate_id=debate_id,
+                               at=at or datetime.now(UTC))
+
+
+async def log_stance(db: aiosqlite.Connection, *, guild_id: int, topic_id: int, member_id: int, stance: str,
+                     reason: str | None = None, source: str, passage: str | None = None,
+                     at: datetime | None = None) -> None:
+    """Append one entry. `source` is "member" or "debate:<id>"; `stance` must be one the topic offers."""
+    async with db.execute("SELECT name FROM position_topics WHERE id = ? AND guild_id = ?",
+                          (topic_id, guild_id)) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        raise NotFound("That topic does not exist in this server.")
+    stance = match_stance(row[0], await _stances(db, topic_id), stance)
+    await db.execute(
+        "INSERT INTO position_entries (guild_id, topic_id, member_id, stance, reason, passage, source, created_at)"
+        " VALUES (?,?,?,?,?,?,?,?)",
+        (guild_id, topic_id, member_id, stance, clean_reason(reason), passage, source, stamp(at or datetime.now(UTC))))
+
+
+async def _name_taken(db: aiosqlite.Connection, guild_id: int, name: str) -> bool:
+    async with db.execute("SELECT 1 FROM position_topics WHERE guild_id = ? AND folded = ?",
+                          (guild_id, fold(name))) as cursor:
+        return await cursor.fetchone() is not None
+
+
+async def _insert_topic(db: aiosqlite.Connection, *, guild_id: int, name: str, stances: list[str] | tuple[str, ...],
+                        debate_id: int | None, at: datetime) -> int:
+    try:
+        cursor = await db.execute(
+            "INSERT INTO position_topics (guild_id, name, folded, debate_id, created_at) VALUES (?,?,?,?,?)",
+            (guild_id, name, fold(name), debate_id, stamp(at)))
+    except sqlite3.IntegrityError:
+        raise Conflict(f"A topic called '{name}' already exists here.") from None
+    topic_id = cursor.lastrowid
+    await db.executemany("INSERT INTO position_stances (topic_id, rank, label) VALUES (?,?,?)",
+                         [(topic_id, rank, label) for rank, label in enumerate(stances)])
+    log.info("guild %s: new topic %s%s", guild_id, topic_id, f" for debate {debate_id}" if debate_id else "")
+    return topic_id
+
+
+async def _stances(db: aiosqlite.Connection, topic_id: int) -> tuple[str, ...]:
+    async with db.execute("SELECT label FROM position_stances WHERE topic_id = ? ORDER BY rank",
+                          (topic_id,)) as cursor:
+        return tuple(row[0] for row in await cursor.fetchall())
+
+
+# -- the repository the cog uses --------------------------------------------------------------------------------
+
+class PositionLog:
+    def __init__(self, store: Store, *, forget_votes: ForgetVotes, clock: Clock = lambda: datetime.now(UTC)) -> None:
+        self._store = store
+        self._forget_votes = forget_votes
+        self._clock = clock
+
+    # topics
+
+    async def topic(self, guild_id: int, name: str) -> Topic:
+        """The server's topic with this name (ignoring case and accents); NotFound suggests a close one."""
+        found = await self.find(guild_id, name)
+        if found is not None:
+            return found
+        similar = await self.similar(guild_id, name, limit=1)
+        hint = f" Did you mean '{similar[0].name}'?" if similar else " See /position topics."
+        raise NotFound(f"There is no topic '{' '.join(name.split())[:MAX_TOPIC_NAME]}' in this server.{hint}")
+
+    async def find(self, guild_id: int, name: str) -> Topic | None:
+        row = await self._store.fetchone(_TOPIC_SELECT + " WHERE guild_id = ? AND folded = ?",
+                                         (guild_id, fold(" ".join(name.split()))))
+        return None if row is None else await self._topic(row)
+
+    async def similar(self, guild_id: int, name: str, *, limit: int = 3) -> list[Topic]:
+        """Topics whose names are close to `name` (including the same name typed differently), best first."""
+        rows = await self._store.fetchall(_TOPIC_SELECT + " WHERE guild_id = ?", (guild_id,))
+        choices = {row["id"]: row["folded"] for row in rows}
+        best = process.extract(fold(" ".join(name.split())), choices, scorer=fuzz.token_sort_ratio,
+                               score_cutoff=SIMILAR_SCORE, limit=limit)
+        by_id = {row["id"]: row for row in rows}
+        return [await self._topic(by_id[topic_id]) for _, _, topic_id in best]
+
+    async def topic_names(self, guild_id: int, typed: str, *, limit: int = 25) -> list[str]:
+        """Topic names for autocomplete: all (newest first) when nothing is typed, else the closest."""
+        rows = await self._store.fetchall("SELECT name, folded FROM position_topics WHERE guild_id = ?"
+                                          " ORDER BY created_at DESC", (guild_id,))
+        if not typed.strip():
+            return [row["name"] for row in rows[:limit]]
+        best = process.extract(fold(typed), {row["name"]: row["folded"] for row in rows},
+                               scorer=fuzz.WRatio, score_cutoff=50, limit=limit)
+        return [name for _, _, name in best]
+
+    async def topics(self, guild_id: int) -> list[TopicCount]:
+        rows = await self._store.fetchall(
+            "SELECT t.name, t.debate_id, COUNT(DISTINCT e.member_id) AS members FROM position_topics t"
+            " LEFT JOIN position_entries e ON e.topic_id = t.id WHERE t.guild_id = ?"
+            " GROUP BY t.id ORDER BY members DESC, t.folded", (guild_id,))
+        return [TopicCount(row["name"], row["members"], row["debate_id"] is not None) for row in rows]
+
+    # stances
+
+    async def set_stance(self, guild_id: int, member_id: int, topic: Topic, stance: str, *,
+                         reason: str | None = None, passage: str | None = None) -> Entry:
+        """Append the member's stance on an existing topic; returns the entry as stored."""
+        stance = match_stance(topic.name, topic.stances, stance)
+        reason = clean_reason(reason)
+        at = self._clock()
+        async with self._store.transaction() as db:
+            await log_stance(db, guild_id=guild_id, topic_id=topic.id, member_id=member_id, stance=stance,
+                             reason=reason, passage=passage, source=MEMBER_SOURCE, at=at)
+        return Entry(topic.name, member_id, stance, reason, passage, MEMBER_SOURCE, parse_stamp(stamp(at)))
+
+    async def set_stance_on_new_topic(self, guild_id: int, member_id: int, name: str, stance: str, *,
+                                      reason: str | None = None, passage: str | None = None) -> Entry:
+        """Create a topic on the five-point scale and append the member's first stance on it, together."""
+        name = clean_topic_name(name)
+        stance = match_stance(name, SCALE, stance)
+        reason = clean_reason(reason)
+        at = self._clock()
+        async with self._store.transaction() as db:
+            topic_id = await _insert_topic(db, guild_id=guild_id, name=name, stances=SCALE, debate_id=None, at=at)
+            await log_stance(db, guild_id=guild_id, topic_id=topic_id, member_id=member_id, stance=stance,
+                             reason=reason, passage=passage, source=MEMBER_SOURCE, at=at)
+        return Entry(name, member_id, stance, reason, passage, MEMBER_SOURCE, parse_stamp(stamp(at)))
+
+    async def current(self, guild_id: int, member_id: int) -> list[Entry]:
+        """The member's latest entry on each topic, topics by name."""
+        entries = await self._entries("e.guild_id = ? AND e.member_id = ?", (guild_id, member_id))
+        latest = {entry.topic: entry for entry in entries}
+        return sorted(latest.values(), key=lambda entry: fold(entry.topic))
+
+    async def history(self, guild_id: int, member_id: int, topic: Topic | None = None) -> list[Entry]:
+        """The member's entries, oldest first, on one topic or all."""
+        if topic is None:
+            return await self._entries("e.guild_id = ? AND e.member_id = ?", (guild_id, member_id))
+        return await self._entries("e.guild_id = ? AND e.member_id = ? AND e.topic_id = ?",
+                                   (guild_id, member_id, topic.id))
+
+    # privacy
+
+    async def is_visible(self, guild_id: int, member_id: int) -> bool:
+        row = await self._store.fetchone("SELECT visible FROM position_privacy WHERE guild_id = ? AND member_id = ?",
+                                         (guild_id, member_id))
+        return row is not None and bool(row["visible"])
+
+    async def set_visible(self, guild_id: int, member_id: int, visible: bool) -> None:
+        await self._store.execute(
+            "INSERT INTO position_privacy (guild_id, member_id, visible) VALUES (?,?,?)"
+            " ON CONFLICT(guild_id, member_id) DO UPDATE SET visible = excluded.visible",
+            (guild_id, member_id, int(visible)))
+
+    async def visible_members(self, guild_id: int) -> set[int]:
+        rows = await self._store.fetchall("SELECT member_id FROM position_privacy WHERE guild_id = ? AND visible = 1",
+                                          (guild_id,))
+        return {row["member_id"] for row in rows}
+
+    # what the server sees
+
+    async def summary(self, guild_id: int, topic: Topic) -> Summary:
+        entries = await self._entries("e.topic_id = ?", (topic.id,))
+        return summarize(topic, entries, await self.visible_members(guild_id), self._clock())
+
+    async def timeline(self, guild_id: int, topic: Topic) -> list[tuple[date, Breakdown]]:
+        entries = await self._entries("e.topic_id = ?", (topic.id,))
+        return timeline(topic, entries, await self.visible_members(guild_id), self._clock())
+
+    async def forget(self, guild_id: int, member_id: int, topic: Topic | None = None) -> Forgotten:
+        """Erase the member's entries (all, or on one topic) and their debate votes, in one transaction.
+
+        Forgetting everything also drops their privacy choice; topics left without entries that no debate
+        created go too, since a member named them.
+        """
+        where, params = "guild_id = ? AND member_id = ?", [guild_id, member_id]
+        if topic is not None:
+            where, params = where + " AND topic_id = ?", params + [topic.id]
+        async with self._store.transaction() as db:
+            async with db.execute(f"SELECT DISTINCT topic_id FROM position_entries WHERE {where}", params) as cursor:
+                touched = [row[0] for row in await cursor.fetchall()]
+            cursor = await db.execute(f"DELETE FROM position_entries WHERE {where}", params)
+            entries = cursor.rowcount
+            votes = await self._forget_votes(db, guild_id=guild_id, member_id=member_id,
+                                             topic_id=None if topic is None else topic.id)
+            if not entries and not votes:
+                raise InvalidInput("You have no positions here to forget." if topic is None
+                                   else f"You have no positions on '{topic.name}' to forget.")
+            if topic is None:
+                await db.execute("DELETE FROM position_privacy WHERE guild_id = ? AND member_id = ?",
+                                 (guild_id, member_id))
+            await db.executemany(
+                "DELETE FROM position_topics WHERE id = ? AND debate_id IS NULL"
+                " AND NOT EXISTS (SELECT 1 FROM position_entries WHERE topic_id = position_topics.id)",
+                [(topic_id,) for topic_id in touched])
+        log.info("guild %s: member %s forgot %d entries and %d votes", guild_id, member_id, entries, votes)
+        return Forgotten(entries, votes)
+
+    async def has_entries(self, guild_id: int, member_id: int, topic: Topic | None = None) -> bool:
+        row = await self._store.fetchone(
+            "SELECT 1 FROM position_entries WHERE guild_id = ? AND member_id = ? AND (? IS NULL OR topic_id = ?)"
+            " LIMIT 1", (guild_id, member_id, topic and topic.id, topic and topic.id))
+        return row is not None
+
+    # rows to objects
+
+    async def _topic(self, row: sqlite3.Row) -> Topic:
+        rows = await self._store.fetchall("SELECT label FROM position_stances WHERE topic_id = ? ORDER BY rank",
+                                          (row["id"],))
+        return Topic(row["id"], row["guild_id"], row["name"], tuple(r["label"] for r in rows), row["debate_id"],
+                     parse_stamp(row["created_at"]))
+
+    async def _entries(self, where: str, params: tuple) -> list[Entry]:
+        rows = await self._store.fetchall(
+            "SELECT t.name, e.member_id, e.stance, e.reason, e.passage, e.source, e.created_at"
+            " FROM position_entries e JOIN position_topics t ON t.id = e.topic_id"
+            f" WHERE {where} ORDER BY e.created_at, e.id", params)
+        return [Entry(row["name"], row["member_id"], row["stance"], row["reason"], row["passage"], row["source"],
+                      parse_stamp(row["created_at"])) for row in rows]
+
+
+_TOPIC_SELECT = "SELECT id, guild_id, name, folded, debate_id, created_at FROM position_topics"

@@ -1,0 +1,94 @@
+"""What a position is: topics, their stances, log entries, and the checks on what a member types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from ..errors import InvalidInput
+from ..text import fold
+
+SCALE = ("support", "lean support", "undecided", "lean oppose", "oppose")
+MAX_TOPIC_NAME = 100  # a topic name is also an autocomplete value, which Discord caps at 100 characters
+MAX_REASON = 500
+MEMBER_SOURCE = "member"
+_STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: int
+    guild_id: int
+    name: str
+    stances: tuple[str, ...]
+    debate_id: int | None
+    created_at: datetime
+
+    @property
+    def on_scale(self) -> bool:
+        """True for member topics, whose stances are the five-point scale and so have a direction."""
+        return self.stances == SCALE
+
+
+@dataclass(frozen=True)
+class Entry:
+    topic: str
+    member_id: int
+    stance: str
+    reason: str | None
+    passage: str | None
+    source: str
+    at: datetime
+
+    @property
+    def debate_id(self) -> int | None:
+        prefix, _, number = self.source.partition(":")
+        return int(number) if prefix == "debate" else None
+
+
+def debate_source(debate_id: int) -> str:
+    return f"debate:{debate_id}"
+
+
+def stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime(_STAMP)
+
+
+def parse_stamp(text: str) -> datetime:
+    return datetime.strptime(text, _STAMP).replace(tzinfo=UTC)
+
+
+def clean_topic_name(name: str) -> str:
+    """The name as it will be stored: single spaces, no padding; refuses empty and over-long names."""
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise InvalidInput("Name the topic.")
+    if len(cleaned) > MAX_TOPIC_NAME:
+        raise InvalidInput(f"Keep topic names to {MAX_TOPIC_NAME} characters; that one has {len(cleaned)}.")
+    return cleaned
+
+
+def clean_reason(reason: str | None) -> str | None:
+    if reason is None or not reason.strip():
+        return None
+    reason = reason.strip()
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"Keep the reason to {MAX_REASON} characters; yours has {len(reason):,}.")
+    return reason
+
+
+def match_stance(topic_name: str, stances: tuple[str, ...], typed: str) -> str:
+    """The topic's stance that `typed` names, ignoring case and accents; refuses anything else."""
+    if typed in stances:
+        return typed
+    wanted = fold(typed)
+    for stance in stances:
+        if fold(stance) == wanted:
+            return stance
+    listed = ", ".join(stances)
+    raise InvalidInput(f"'{_short(typed)}' is not a stance on '{topic_name}'; choose one of: {listed}.")
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from .debates import DebateRepo
 from .guild_settings import GuildSettingsRepo
 from .library import Library, SyncReport
 from .settings import Settings
@@ -20,6 +21,7 @@ class Services:
     store: Store
     library: Library
     guild_settings: GuildSettingsRepo
+    debates: DebateRepo
     sync_report: SyncReport | None
 
 
@@ -36,6 +38,7 @@ async def open_services(settings: Settings, *, sync_essays: bool = True) -> Asyn
         if report is not None:
             log.info("essays: %d indexed, %d unchanged, %d removed, %d skipped",
                      len(report.indexed), report.unchanged, len(report.removed), len(report.problems))
-        yield Services(store=store, library=library, guild_settings=GuildSettingsRepo(store), sync_report=report)
+        yield Services(store=store, library=library, guild_settings=GuildSettingsRepo(store),
+                       debates=DebateRepo(store), sync_report=report)
     finally:
         await store.close()

@@ -1,0 +1,19 @@
+"""Debates: polls, consent proposals and Oxford-style votes on a motion, with secret ballots, quorum and results.
+
+No Discord here; `cogs.debates` puts it on screen.
+"""
+
+from ._duration import format_duration, parse_duration
+from ._forget import forget_member
+from ._model import Debate, Receipt, Results, StoredVote
+from ._repo import DebateClosed, DebateRepo, when
+from ._rules import (MAX_MOTION, MAX_OUTCOME, MAX_REASON, OXFORD_OPTIONS, PROPOSAL_OPTIONS, REASON_REQUIRED,
+                     ROUND_NAMES, DebateSpec, Format, build_spec, parse_options)
+from ._tally import Ballot, OxfordShift, Tally, count, oxford_shift
+
+__all__ = [
+    "MAX_MOTION", "MAX_OUTCOME", "MAX_REASON", "OXFORD_OPTIONS", "PROPOSAL_OPTIONS", "REASON_REQUIRED", "ROUND_NAMES",
+    "Ballot", "Debate", "DebateClosed", "DebateRepo", "DebateSpec", "Format", "OxfordShift", "Receipt", "Results",
+    "StoredVote", "Tally", "build_spec", "count", "forget_member", "format_duration", "oxford_shift",
+    "parse_duration", "parse_options", "when",
+]

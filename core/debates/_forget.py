@@ -1,0 +1,34 @@
+"""A member's right to be forgotten, as far as debates go (called by positions' `/position forget`)."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from ._ballots import pseudonym, voter_for
+
+
+async def forget_member(db: aiosqlite.Connection, *, guild_id: int, member_id: int, topic_id: int | None = None) -> int:
+    """Inside the caller's transaction: withdraw the member's ballots from open debates (of the topic's debate, or
+    every debate in the server) and, in closed recorded debates, replace their id with a random pseudonym and drop
+    their reasons, so counts and Oxford pairings stay but the person does not. Returns the ballots affected."""
+    sql = "SELECT d.id, d.closed_at, d.secret, k.key FROM debates d LEFT JOIN debate_ballot_keys k ON k.debate_id = d.id"
+    sql += " WHERE d.guild_id = ?" + (" AND d.topic_id = ?" if topic_id is not None else "")
+    params = (guild_id, topic_id) if topic_id is not None else (guild_id,)
+    async with db.execute(sql, params) as cursor:
+        debates = list(await cursor.fetchall())
+    affected = 0
+    for debate in debates:
+        if debate["closed_at"] is None:
+            voter = voter_for(member_id, debate["key"] if debate["secret"] else None)
+            cursor = await db.execute("DELETE FROM debate_votes WHERE debate_id = ? AND voter = ?", (debate["id"], voter))
+            await db.execute("DELETE FROM debate_vote_history WHERE debate_id = ? AND voter = ?", (debate["id"], voter))
+        elif not debate["secret"]:  # closed secret ballots are already tied to nobody
+            alias, voter = pseudonym(), str(member_id)
+            cursor = await db.execute("UPDATE debate_votes SET voter = ?, reason = NULL WHERE debate_id = ? AND voter = ?",
+                                      (alias, debate["id"], voter))
+            await db.execute("UPDATE debate_vote_history SET voter = ?, reason = NULL WHERE debate_id = ? AND voter = ?",
+                             (alias, debate["id"], voter))
+        else:
+            continue
+        affected += cursor.rowcount
+    return affected

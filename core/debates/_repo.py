@@ -1,0 +1,251 @@
+"""Debates in the database. Every check that depends on the state (open? which round? allowed?) runs inside the
+write transaction, so a vote racing a close either lands before it or is refused, never half-counted."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import datetime
+
+import aiosqlite
+from rapidfuzz import fuzz, process
+
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..store import Store
+from ..text import fold
+from . import _stances
+from ._ballots import new_key, voter_for
+from ._duration import from_stamp, to_stamp, utcnow
+from ._model import Debate, Receipt, Results, StoredVote
+from ._rules import DebateSpec, Format, check_choices, check_outcome, check_reason
+from ._tally import Ballot, count, oxford_shift
+
+log = logging.getLogger(__name__)
+
+_COLUMNS = ("id, guild_id, channel_id, message_id, thread_id, author_id, motion, format, max_choices, secret,"
+            " hide_results, role_id, quorum, round, topic_id, outcome, created_at, advance_at, closes_at, closed_at")
+
+
+def when(moment: datetime) -> str:
+    """A moment as Discord shows it: in each reader's own time zone."""
+    return f"<t:{int(moment.timestamp())}:f>"
+
+
+class DebateClosed(Conflict):
+    def __init__(self, closed_at: datetime) -> None:
+        super().__init__(f"This debate closed on {when(closed_at)}; votes are no longer taken.")
+        self.closed_at = closed_at
+
+
+class DebateRepo:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    # -- opening and changing state ------------------------------------------------------------------------
+
+    async def start(self, spec: DebateSpec, *, guild_id: int, channel_id: int, author_id: int,
+                    now: datetime | None = None) -> Debate:
+        now = now or utcnow()
+        closes_at = to_stamp(now + spec.duration) if spec.duration else None
+        advance_at = to_stamp(now + spec.advance_in) if spec.advance_in else None
+        async with self._store.transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO debates (guild_id, channel_id, author_id, motion, format, max_choices, secret,"
+                " hide_results, role_id, quorum, created_at, advance_at, closes_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (guild_id, channel_id, author_id, spec.motion, spec.format.value, spec.max_choices, spec.secret,
+                 spec.hide_results, spec.role_id, spec.quorum, to_stamp(now), advance_at, closes_at))
+            debate_id = cursor.lastrowid
+            await db.executemany("INSERT INTO debate_options (debate_id, position, label) VALUES (?,?,?)",
+                                 [(debate_id, i, label) for i, label in enumerate(spec.options)])
+            if spec.secret:
+                await db.execute("INSERT INTO debate_ballot_keys (debate_id, key) VALUES (?, ?)",
+                                 (debate_id, new_key()))
+            elif spec.max_choices == 1:
+                topic_id = await _stances.open_topic(db, guild_id=guild_id, debate_id=debate_id, motion=spec.motion,
+                                                     stances=list(spec.options), at=now)
+                await db.execute("UPDATE debates SET topic_id = ? WHERE id = ?", (topic_id, debate_id))
+            debate = await _load(db, guild_id, debate_id)
+        log.info("debate %s opened in guild %s (%s)", debate_id, guild_id, spec.format.value)
+        return debate
+
+    async def attach_message(self, debate_id: int, *, message_id: int, thread_id: int | None) -> None:
+        await self._store.execute("UPDATE debates SET message_id = ?, thread_id = ? WHERE id = ?",
+                                  (message_id, thread_id, debate_id))
+
+    async def vote(self, guild_id: int, debate_id: int, *, member_id: int, member_roles: frozenset[int] | set[int],
+                   choices: tuple[int, ...], reason: str | None = None, now: datetime | None = None) -> Receipt:
+        """Record a member's ballot, replacing their earlier one in this round; returns once it is committed."""
+        now = now or utcnow()
+        async with self._store.transaction() as db:
+            debate = await _load(db, guild_id, debate_id)
+            if not debate.accepts_votes_at(now):
+                raise DebateClosed(debate.closed_at or debate.closes_at)
+            if debate.role_id is not None and debate.role_id not in member_roles:
+                raise Forbidden(f"Only members with the <@&{debate.role_id}> role can vote in this debate.")
+            picked = check_choices(debate.options, debate.max_choices, choices)
+            labels = tuple(debate.options[i] for i in picked)
+            reason = check_reason(debate.format, labels[0], reason)
+            round_ = debate.round_at(now)
+            voter = voter_for(member_id, await _ballot_key(db, debate) if debate.secret else None)
+            row = (debate.id, round_, voter, ",".join(map(str, picked)), reason, to_stamp(now))
+            changed = await _scalar(db, "SELECT 1 FROM debate_votes WHERE debate_id = ? AND round = ? AND voter = ?",
+                                    row[:3]) is not None
+            await db.execute("INSERT INTO debate_votes (debate_id, round, voter, choices, reason, cast_at)"
+                             " VALUES (?,?,?,?,?,?) ON CONFLICT (debate_id, round, voter) DO UPDATE SET"
+                             " choices = excluded.choices, reason = excluded.reason, cast_at = excluded.cast_at", row)
+            await db.execute("INSERT INTO debate_vote_history (debate_id, round, voter, choices, reason, cast_at)"
+                             " VALUES (?,?,?,?,?,?)", row)
+            if debate.topic_id is not None:
+                await _stances.record(db, guild_id=guild_id, topic_id=debate.topic_id, member_id=member_id,
+                                      stance=labels[0], reason=reason, debate_id=debate.id, at=now)
+        return Receipt(debate, round_, labels, changed)
+
+    async def advance(self, guild_id: int, debate_id: int, *, now: datetime | None = None) -> Debate:
+        """Oxford only: end the opening vote and open the closing one."""
+        async with self._store.transaction() as db:
+            debate = await _load(db, guild_id, debate_id)
+            if debate.format is not Format.OXFORD:
+                raise InvalidInput(f"Only Oxford debates have a closing vote; this one is a {debate.format.value}.")
+            if not debate.is_open:
+                raise DebateClosed(debate.closed_at)
+            if debate.round == 2:
+                raise Conflict("This debate is already in its closing vote.")
+            await db.execute("UPDATE debates SET round = 2 WHERE id = ?", (debate.id,))
+            return await _load(db, guild_id, debate_id)
+
+    async def close(self, guild_id: int, debate_id: int, *, now: datetime | None = None) -> Debate:
+        async with self._store.transaction() as db:
+            debate = await _load(db, guild_id, debate_id)
+            if not debate.is_open:
+                raise Conflict(f"This debate already closed on {when(debate.closed_at)}.")
+            return await _close(db, debate, now or utcnow())
+
+    async def settle_due(self, *, now: datetime | None = None) -> list[tuple[Debate, str]]:
+        """Advance and close whatever is due (the deadline wins if both are); returns each debate with
+        `"advanced"` or `"closed"`. Safe to race with organizers: a debate closed meanwhile is skipped."""
+        now = now or utcnow()
+        stamp = to_stamp(now)
+        rows = await self._store.fetchall(
+            "SELECT id, guild_id FROM debates WHERE closed_at IS NULL AND (closes_at <= ?"
+            " OR (round = 1 AND advance_at <= ?)) ORDER BY id", (stamp, stamp))
+        settled = []
+        for row in rows:
+            async with self._store.transaction() as db:
+                debate = await _load(db, row["guild_id"], row["id"])
+                if not debate.is_open:
+                    continue
+                if not debate.accepts_votes_at(now):
+                    settled.append((await _close(db, debate, now), "closed"))
+                elif debate.round_at(now) == 2 and debate.round == 1:
+                    await db.execute("UPDATE debates SET round = 2 WHERE id = ?", (debate.id,))
+                    settled.append((await _load(db, debate.guild_id, debate.id), "advanced"))
+        return settled
+
+    async def next_due(self) -> datetime | None:
+        row = await self._store.fetchone(
+            "SELECT MIN(t) FROM (SELECT closes_at AS t FROM debates WHERE closed_at IS NULL"
+            " UNION ALL SELECT advance_at FROM debates WHERE closed_at IS NULL AND round = 1)")
+        return from_stamp(row[0])
+
+    async def set_outcome(self, guild_id: int, debate_id: int, text: str) -> Debate:
+        text = check_outcome(text)
+        async with self._store.transaction() as db:
+            debate = await _load(db, guild_id, debate_id)
+            if debate.is_open:
+                raise Conflict("Record the outcome once the debate has closed; close it first.")
+            await db.execute("UPDATE debates SET outcome = ? WHERE id = ?", (text, debate.id))
+            return await _load(db, guild_id, debate_id)
+
+    # -- reading -------------------------------------------------------------------------------------------
+
+    async def get(self, guild_id: int, debate_id: int) -> Debate:
+        return await _load(self._store, guild_id, debate_id)
+
+    async def results(self, debate: Debate) -> Results:
+        rows = await self._store.fetchall("SELECT round, voter, choices FROM debate_votes WHERE debate_id = ?",
+                                          (debate.id,))
+        rounds: dict[int, list[Ballot]] = {1: [], 2: []}
+        for row in rows:
+            rounds[row["round"]].append(Ballot(row["voter"], tuple(map(int, row["choices"].split(",")))))
+        if debate.format is Format.OXFORD and debate.round == 2:
+            shift = oxford_shift(rounds[1], rounds[2])
+            return Results(debate, shift.after, shift)
+        return Results(debate, count(debate.options, rounds[1]), None)
+
+    async def votes(self, debate: Debate) -> list[StoredVote]:
+        """Current ballots in order, for exports of recorded debates."""
+        rows = await self._store.fetchall(
+            "SELECT round, voter, choices, reason, cast_at FROM debate_votes WHERE debate_id = ?"
+            " ORDER BY round, cast_at, voter", (debate.id,))
+        return [StoredVote(row["round"], row["voter"],
+                           tuple(debate.options[int(i)] for i in row["choices"].split(",")),
+                           row["reason"], from_stamp(row["cast_at"])) for row in rows]
+
+    async def recent(self, guild_id: int, *, closed: int = 10) -> list[Debate]:
+        """Every open debate, newest first, then the most recently closed ones."""
+        rows = await self._store.fetchall(
+            f"SELECT {_COLUMNS} FROM debates WHERE guild_id = ? AND closed_at IS NULL ORDER BY id DESC", (guild_id,))
+        rows += await self._store.fetchall(
+            f"SELECT {_COLUMNS} FROM debates WHERE guild_id = ? AND closed_at IS NOT NULL"
+            " ORDER BY closed_at DESC, id DESC LIMIT ?", (guild_id, closed))
+        return [await _debate(self._store, row) for row in rows]
+
+    async def matching(self, guild_id: int, text: str, *, limit: int = 25) -> list[Debate]:
+        """This server's debates whose motion matches what was typed so far (for autocomplete)."""
+        rows = await self._store.fetchall(
+            "SELECT id, motion FROM debates WHERE guild_id = ? ORDER BY closed_at IS NOT NULL, id DESC LIMIT 500",
+            (guild_id,))
+        if text.strip():
+            motions = {row["id"]: fold(row["motion"]) for row in rows}
+            ids = [key for _, _, key in process.extract(fold(text), motions, scorer=fuzz.partial_ratio,
+                                                         limit=limit, score_cutoff=60)]
+        else:
+            ids = [row["id"] for row in rows[:limit]]
+        return [await self.get(guild_id, debate_id) for debate_id in ids]
+
+
+async def _close(db: aiosqlite.Connection, debate: Debate, now: datetime) -> Debate:
+    """Close inside the caller's transaction. A secret debate's key is deleted here: its hashes now lead nowhere."""
+    await db.execute("UPDATE debates SET closed_at = ? WHERE id = ?", (to_stamp(now), debate.id))
+    await db.execute("DELETE FROM debate_ballot_keys WHERE debate_id = ?", (debate.id,))
+    log.info("debate %s closed", debate.id)
+    return await _load(db, debate.guild_id, debate.id)
+
+
+async def _ballot_key(db: aiosqlite.Connection, debate: Debate) -> bytes:
+    return await _scalar(db, "SELECT key FROM debate_ballot_keys WHERE debate_id = ?", (debate.id,))
+
+
+async def _rows(source: Store | aiosqlite.Connection, sql: str, params: tuple) -> list[sqlite3.Row]:
+    """Read through the store, or through the connection inside a transaction the caller holds."""
+    if isinstance(source, Store):
+        return await source.fetchall(sql, params)
+    async with source.execute(sql, params) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def _scalar(db: aiosqlite.Connection, sql: str, params: tuple) -> object:
+    rows = await _rows(db, sql, params)
+    return rows[0][0] if rows else None
+
+
+async def _load(db: Store | aiosqlite.Connection, guild_id: int, debate_id: int) -> Debate:
+    """The debate with this id in this server; another server's debate is as good as missing."""
+    rows = await _rows(db, f"SELECT {_COLUMNS} FROM debates WHERE id = ? AND guild_id = ?", (debate_id, guild_id))
+    if not rows:
+        raise NotFound("There is no such debate in this server.")
+    return await _debate(db, rows[0])
+
+
+async def _debate(db: Store | aiosqlite.Connection, row: sqlite3.Row) -> Debate:
+    labels = await _rows(db, "SELECT label FROM debate_options WHERE debate_id = ? ORDER BY position", (row["id"],))
+    options = tuple(r["label"] for r in labels)
+    return Debate(
+        id=row["id"], guild_id=row["guild_id"], channel_id=row["channel_id"], message_id=row["message_id"],
+        thread_id=row["thread_id"], author_id=row["author_id"], motion=row["motion"], format=Format(row["format"]),
+        options=options, max_choices=row["max_choices"], secret=bool(row["secret"]),
+        hide_results=bool(row["hide_results"]), role_id=row["role_id"], quorum=row["quorum"], round=row["round"],
+        topic_id=row["topic_id"], outcome=row["outcome"], created_at=from_stamp(row["created_at"]),
+        advance_at=from_stamp(row["advance_at"]), closes_at=from_stamp(row["closes_at"]),
+        closed_at=from_stamp(row["closed_at"]))

@@ -8,11 +8,11 @@ from ._chart import render_timeline
 from ._export import member_csv, member_json, report_csv
 from ._log import Forgotten, PositionLog, TopicCount, ensure_debate_topic, log_stance
 from ._model import MAX_REASON, SCALE, Entry, Topic, debate_source
-from ._privacy import MIN_GROUP, POOLED, Breakdown, Row, count_text
+from ._privacy import MIN_GROUP, POOLED, Breakdown, Row
 from ._summary import Summary
 
 __all__ = [
     "MAX_REASON", "MIN_GROUP", "POOLED", "SCALE", "Breakdown", "Entry", "Forgotten", "PositionLog", "Row",
-    "Summary", "Topic", "TopicCount", "count_text", "debate_source", "ensure_debate_topic", "log_stance",
+    "Summary", "Topic", "TopicCount", "debate_source", "ensure_debate_topic", "log_stance",
     "member_csv", "member_json", "render_timeline", "report_csv",
 ]

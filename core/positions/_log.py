@@ -20,7 +20,7 @@ from ..store import Store
 from ..text import fold
 from ._model import (MAX_TOPIC_NAME, MEMBER_SOURCE, SCALE, Entry, Topic, clean_reason, clean_topic_name,
                      match_stance, parse_stamp, stamp)
-from ._privacy import Breakdown
+from ._privacy import MIN_GROUP, Breakdown
 from ._summary import Summary, summarize, timeline
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ Clock = Callable[[], datetime]
 @dataclass(frozen=True)
 class TopicCount:
     name: str
-    members: int  # members with a current stance
+    members: int  # members with a stance: the visible ones, plus the private ones when at least MIN_GROUP
     from_debate: bool
 
 
@@ -150,11 +150,17 @@ class PositionLog:
         return [name for _, _, name in best]
 
     async def topics(self, guild_id: int) -> list[TopicCount]:
+        """Topics with the number of members holding a stance, counted as `breakdown` would show them."""
         rows = await self._store.fetchall(
-            "SELECT t.name, t.debate_id, COUNT(DISTINCT e.member_id) AS members FROM position_topics t"
-            " LEFT JOIN position_entries e ON e.topic_id = t.id WHERE t.guild_id = ?"
-            " GROUP BY t.id ORDER BY members DESC, t.folded", (guild_id,))
-        return [TopicCount(row["name"], row["members"], row["debate_id"] is not None) for row in rows]
+            "SELECT t.name, t.debate_id,"
+            " COUNT(DISTINCT CASE WHEN p.visible = 1 THEN e.member_id END) AS named,"
+            " COUNT(DISTINCT CASE WHEN p.visible IS NOT 1 THEN e.member_id END) AS private"
+            " FROM position_topics t LEFT JOIN position_entries e ON e.topic_id = t.id"
+            " LEFT JOIN position_privacy p ON p.guild_id = e.guild_id AND p.member_id = e.member_id"
+            " WHERE t.guild_id = ? GROUP BY t.id", (guild_id,))
+        counted = [TopicCount(row["name"], row["named"] + (row["private"] if row["private"] >= MIN_GROUP else 0),
+                              row["debate_id"] is not None) for row in rows]
+        return sorted(counted, key=lambda topic: (-topic.members, fold(topic.name)))
 
     # stances
 

@@ -53,9 +53,3 @@ def breakdown(holders: Mapping[int, str], labels: Iterable[str], visible: Collec
         rows.append(Row(POOLED, pool, ()))
     return Breakdown(tuple(rows))
 
-
-def count_text(count: int) -> str:
-    """A lone number of members, which may include private ones: 1 and 2 are not told apart from each other."""
-    if count == 0:
-        return "none"
-    return f"fewer than {MIN_GROUP}" if count < MIN_GROUP else str(count)

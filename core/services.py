@@ -7,9 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from .debates import DebateRepo
+from .debates import DebateRepo, forget_member
 from .guild_settings import GuildSettingsRepo
 from .library import Library, SyncReport
+from .positions import PositionLog
 from .settings import Settings
 from .store import Store
 
@@ -22,6 +23,7 @@ class Services:
     library: Library
     guild_settings: GuildSettingsRepo
     debates: DebateRepo
+    positions: PositionLog
     sync_report: SyncReport | None
 
 
@@ -39,6 +41,7 @@ async def open_services(settings: Settings, *, sync_essays: bool = True) -> Asyn
             log.info("essays: %d indexed, %d unchanged, %d removed, %d skipped",
                      len(report.indexed), report.unchanged, len(report.removed), len(report.problems))
         yield Services(store=store, library=library, guild_settings=GuildSettingsRepo(store),
-                       debates=DebateRepo(store), sync_report=report)
+                       debates=DebateRepo(store), positions=PositionLog(store, forget_votes=forget_member),
+                       sync_report=report)
     finally:
         await store.close()

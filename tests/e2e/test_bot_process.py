@@ -1,0 +1,71 @@
+"""The real bot, started exactly as ``python bot.py``, against the fake Discord."""
+
+from __future__ import annotations
+
+import core
+from tests.fakediscord import FakeDiscord, Member
+from tests.fakediscord.driver import make_token
+
+from .harness import BotProcess
+
+
+def about_fields(reply) -> dict[str, str]:
+    [embed] = reply.embeds
+    return {f['name']: f['value'] for f in embed['fields']}
+
+
+async def test_bot_process_syncs_its_commands_to_the_dev_guild(fake: FakeDiscord, bot_process: BotProcess):
+    assert 'about' in fake.commands.names(fake.guild.id)
+    assert fake.requests_to('PUT', '/applications/{application_id}/guilds/{guild_id}/commands')
+
+
+async def test_bot_process_answers_about_with_counts_and_version(
+    fake: FakeDiscord, bot_process: BotProcess, member: Member, library
+):
+    essays, passages = await library.counts()
+    reply = await (await fake.slash(member, 'about')).response()
+    assert reply.ephemeral
+    assert about_fields(reply) == {'Essays': str(essays), 'Passages': str(passages), 'Version': core.__version__}
+
+
+async def test_bot_process_with_a_rejected_token_exits_with_status_2(fake: FakeDiscord, make_bot_process):
+    proc = make_bot_process(DISCORD_TOKEN=make_token(fake.world.ids.next()))  # well formed, unknown
+    await proc.start(wait=False)
+    assert await proc.wait_exit() == 2
+    assert [(r.path, r.status) for r in fake.requests if r.path == '/users/@me'] == [('/users/@me', 401)]
+
+
+async def test_bot_process_with_a_malformed_token_exits_with_status_2_without_calling_discord(
+    fake: FakeDiscord, make_bot_process
+):
+    proc = make_bot_process(DISCORD_TOKEN='not a token')
+    await proc.start(wait=False)
+    assert await proc.wait_exit() == 2
+    assert fake.requests == []
+
+
+async def test_bot_process_exits_0_on_sigterm(bot_process: BotProcess):
+    assert await bot_process.stop() == 0
+
+
+async def test_bot_process_answers_again_after_sigkill_and_restart(
+    fake: FakeDiscord, bot_process: BotProcess, member: Member
+):
+    await bot_process.restart(hard=True)
+    assert fake.gateway.identifies == 2
+    assert (await (await fake.slash(member, 'about')).response()).ephemeral
+
+
+async def test_bot_process_misses_nothing_across_a_gateway_outage(
+    fake: FakeDiscord, bot_process: BotProcess, member: Member
+):
+    async with fake.gateway.outage():
+        pending = [await fake.slash(member, 'about') for _ in range(5)]
+    replies = [await ix.response() for ix in pending]
+    assert all(r.embeds for r in replies)
+    assert fake.gateway.resumes == 1
+
+
+async def test_in_process_bot_answers_about(fake: FakeDiscord, chapter_bot, member: Member):
+    reply = await (await fake.slash(member, 'about')).response()
+    assert about_fields(reply)['Version'] == core.__version__

@@ -78,11 +78,7 @@ class DebateRepo:
         """Record a member's ballot, replacing their earlier one in this round; returns once it is committed."""
         now = now or utcnow()
         async with self._store.transaction() as db:
-            debate = await _load(db, guild_id, debate_id)
-            if not debate.accepts_votes_at(now):
-                raise DebateClosed(debate.closed_at or debate.closes_at)
-            if debate.role_id is not None and debate.role_id not in member_roles:
-                raise Forbidden(f"Only members with the <@&{debate.role_id}> role can vote in this debate.")
+            debate = _may_vote(await _load(db, guild_id, debate_id), member_roles, now)
             picked = check_choices(debate.options, debate.max_choices, choices)
             labels = tuple(debate.options[i] for i in picked)
             reason = check_reason(debate.format, labels[0], reason)
@@ -100,6 +96,11 @@ class DebateRepo:
                 await _stances.record(db, guild_id=guild_id, topic_id=debate.topic_id, member_id=member_id,
                                       stance=labels[0], reason=reason, debate_id=debate.id, at=now)
         return Receipt(debate, round_, labels, changed)
+
+    async def ballot_box(self, guild_id: int, debate_id: int, *, member_roles: frozenset[int] | set[int],
+                         now: datetime | None = None) -> Debate:
+        """The debate if this member may vote in it now (before asking them for a reason); refuses otherwise."""
+        return _may_vote(await self.get(guild_id, debate_id), member_roles, now or utcnow())
 
     async def advance(self, guild_id: int, debate_id: int, *, now: datetime | None = None) -> Debate:
         """Oxford only: end the opening vote and open the closing one."""
@@ -203,6 +204,14 @@ class DebateRepo:
         else:
             ids = [row["id"] for row in rows[:limit]]
         return [await self.get(guild_id, debate_id) for debate_id in ids]
+
+
+def _may_vote(debate: Debate, member_roles: frozenset[int] | set[int], now: datetime) -> Debate:
+    if not debate.accepts_votes_at(now):
+        raise DebateClosed(debate.closed_at or debate.closes_at)
+    if debate.role_id is not None and debate.role_id not in member_roles:
+        raise Forbidden(f"Only members with the <@&{debate.role_id}> role can vote in this debate.")
+    return debate
 
 
 async def _close(db: aiosqlite.Connection, debate: Debate, now: datetime) -> Debate:

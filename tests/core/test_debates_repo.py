@@ -314,3 +314,13 @@ async def test_migrating_from_version_3_keeps_positions_and_adds_debates(tmp_pat
         debate = await DebateRepo(store).start(build_spec(motion="m", format=Format.OXFORD), guild_id=1,
                                                channel_id=2, author_id=3)
         assert (await DebateRepo(store).get(1, debate.id)).round == 1
+
+
+async def test_the_ballot_box_refuses_before_a_reason_is_asked_for(repo):
+    debate = await open_debate(repo, Format.PROPOSAL, role_id=77)
+    assert (await repo.ballot_box(GUILD, debate.id, member_roles={77}, now=T0)).id == debate.id
+    with pytest.raises(Forbidden):
+        await repo.ballot_box(GUILD, debate.id, member_roles=set(), now=T0)
+    await repo.close(GUILD, debate.id, now=T0)
+    with pytest.raises(DebateClosed):
+        await repo.ballot_box(GUILD, debate.id, member_roles={77}, now=T0)

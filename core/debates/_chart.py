@@ -1,0 +1,44 @@
+"""The results picture: horizontal bars per option, or Oxford's before/after bars. Blocking: call it through
+asyncio.to_thread so the event loop keeps answering votes."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure  # noqa: E402
+
+from ._model import Results  # noqa: E402
+
+_BEFORE, _AFTER, _SINGLE = "#9e9e9e", "#b71c1c", "#b71c1c"
+
+
+def render_results(results: Results) -> bytes:
+    """PNG bytes: each option's share of voters, with Oxford's opening and closing votes side by side."""
+    tally = results.tally
+    labels = [textwrap.shorten(option, 40, placeholder="\u2026") for option in tally.options]
+    rows = list(range(len(labels)))
+    figure = Figure(figsize=(8, 1.2 + 0.45 * len(labels)), dpi=100, layout="constrained")
+    axes = figure.add_subplot()
+    if results.shift is not None:
+        before = results.shift.before
+        axes.barh([r - 0.2 for r in rows], [100 * before.share(i) for i in rows], height=0.4, color=_BEFORE,
+                  label=f"Opening vote ({before.voters})")
+        axes.barh([r + 0.2 for r in rows], [100 * tally.share(i) for i in rows], height=0.4, color=_AFTER,
+                  label=f"Closing vote ({tally.voters})")
+        axes.legend(loc="lower right")
+    else:
+        bars = axes.barh(rows, [100 * tally.share(i) for i in rows], height=0.6, color=_SINGLE)
+        axes.bar_label(bars, labels=[str(c) for c in tally.counts], padding=3)
+    axes.set_yticks(rows, labels)
+    axes.invert_yaxis()
+    axes.set_xlim(0, 100)
+    axes.set_xlabel("share of voters (%)")
+    axes.set_title(textwrap.shorten(results.debate.motion, 90, placeholder="\u2026"), fontsize=11)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

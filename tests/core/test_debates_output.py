@@ -1,0 +1,59 @@
+"""What leaves the core: the CSV export and the results chart."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import pytest
+
+from core.debates import DebateRepo, Format, build_spec, export_csv, forget_member, render_results
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+async def _debate(store, format, *, secret=False, voters=((5, 0), (6, 1))):
+    repo = DebateRepo(store)
+    spec = build_spec(motion="Adopt the platform", format=format, secret=secret,
+                      options="Yes | No" if format is Format.POLL else None)
+    debate = await repo.start(spec, guild_id=1, channel_id=2, author_id=3, now=T0)
+    for member, choice in voters:
+        await repo.vote(1, debate.id, member_id=member, member_roles=set(), choices=(choice,), now=T0,
+                        reason="why not" if format is Format.PROPOSAL else None)
+    return repo, debate
+
+
+def _rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8"))))
+
+
+async def test_a_recorded_export_lists_each_ballot_with_member_choice_reason_and_time(store):
+    repo, debate = await _debate(store, Format.PROPOSAL)
+    rows = _rows(export_csv(debate, await repo.votes(debate), await repo.results(debate)))
+    assert rows == [["member_id", "round", "choice", "reason", "voted_at"],
+                    ["5", "vote", "Agree", "why not", T0.isoformat()],
+                    ["6", "vote", "Abstain", "why not", T0.isoformat()]]
+
+
+async def test_a_forgotten_member_shows_as_forgotten_in_exports(store):
+    repo, debate = await _debate(store, Format.POLL)
+    debate = await repo.close(1, debate.id)
+    async with store.transaction() as db:
+        await forget_member(db, guild_id=1, member_id=5)
+    rows = _rows(export_csv(debate, await repo.votes(debate), await repo.results(debate)))
+    assert sorted(row[0] for row in rows[1:]) == ["(forgotten)", "6"]
+
+
+async def test_a_secret_export_has_counts_only(store):
+    repo, debate = await _debate(store, Format.POLL, secret=True)
+    rows = _rows(export_csv(debate, await repo.votes(debate), await repo.results(debate)))
+    assert rows == [["round", "option", "votes"], ["vote", "Yes", "1"], ["vote", "No", "1"]]
+
+
+@pytest.mark.parametrize("format", [Format.POLL, Format.OXFORD])
+async def test_the_chart_is_a_png(store, format):
+    repo, debate = await _debate(store, format)
+    if format is Format.OXFORD:
+        debate = await repo.advance(1, debate.id)
+    assert render_results(await repo.results(debate)).startswith(b"\x89PNG\r\n\x1a\n")

@@ -22,9 +22,10 @@ class BotProcess:
     the fake (a new IDENTIFY and, with a dev guild, a new command sync), never slept for.
     """
 
-    def __init__(self, fake: FakeDiscord, workdir: Path, **env: str) -> None:
+    def __init__(self, fake: FakeDiscord, workdir: Path, *, script: str = 'bot.py', **env: str) -> None:
         self.fake = fake
         self.workdir = workdir
+        self.script = script
         self.env = {
             'DATABASE_PATH': str(workdir / 'bot.sqlite3'),
             'SEEDS_DIR': str(SEEDS),
@@ -49,7 +50,7 @@ class BotProcess:
         full_env.update(self.env, PYTHONUNBUFFERED='1', **env)
         with open(self.log_path, 'wb') as log:
             self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, 'bot.py', cwd=ROOT, env=full_env, stdout=log, stderr=asyncio.subprocess.STDOUT,
+                sys.executable, self.script, cwd=ROOT, env=full_env, stdout=log, stderr=asyncio.subprocess.STDOUT,
                 start_new_session=True,
             )
         if wait:

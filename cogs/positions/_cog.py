@@ -1,0 +1,289 @@
+"""/position: members' stances over time, private by default, in their own hands."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from collections.abc import Iterable
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from core.errors import BotError, Forbidden, InvalidInput, NotFound
+from core.library import PassageRecord
+from core.positions import (SCALE, Topic, clean_reason, clean_topic_name, match_stance, member_csv, member_json,
+                            render_timeline, report_csv)
+from core.text import fold
+
+from ..utils import limits
+from ..utils.checks import organizers_only
+from ..utils.limits import cap
+from ._embeds import (build_history_embed, build_mine_embed, build_stance_embed, build_summary_embed,
+                      build_topics_embed)
+from ._views import ConfirmView, TopicChoiceView
+
+log = logging.getLogger(__name__)
+
+CHART = "distribution.png"
+
+
+@app_commands.guild_only()
+class Positions(commands.GroupCog, group_name="position"):
+    """Your positions on the chapter's topics, kept over time; private unless you choose otherwise."""
+
+    def __init__(self, bot) -> None:
+        self.positions = bot.services.positions
+        self.library = bot.services.library
+
+    # -- autocomplete ------------------------------------------------------------------------------------------
+
+    async def topic_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        names = await self.positions.topic_names(interaction.guild_id, current, limit=limits.CHOICES)
+        return [app_commands.Choice(name=cap(name, limits.CHOICE_NAME), value=name) for name in names]
+
+    async def stance_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        typed_topic = getattr(interaction.namespace, "topic", None) or ""
+        topic = await self.positions.find(interaction.guild_id, typed_topic) if typed_topic.strip() else None
+        stances = topic.stances if topic is not None else SCALE
+        wanted = fold(current)
+        return [app_commands.Choice(name=cap(stance, limits.CHOICE_NAME), value=stance)
+                for stance in stances if wanted in fold(stance)][: limits.CHOICES]
+
+    async def passage_autocomplete(self, interaction: discord.Interaction,
+                                   current: str) -> list[app_commands.Choice[str]]:
+        if not current.strip():
+            return []
+        try:
+            results = await self.library.search(current, limit=10)
+        except BotError:  # too long or empty queries: no suggestions rather than an error while typing
+            return []
+        return [app_commands.Choice(name=cap(f"{r.passage_id} \u2014 {r.title}: {r.text}", limits.CHOICE_NAME),
+                                    value=r.passage_id) for r in results]
+
+    # -- commands ----------------------------------------------------------------------------------------------
+
+    @app_commands.command(name="set")
+    @app_commands.autocomplete(topic=topic_autocomplete, stance=stance_autocomplete, passage=passage_autocomplete)
+    async def set_(self, interaction: discord.Interaction, topic: str, stance: str, reason: str | None = None,
+                   passage: str | None = None) -> None:
+        """Record where you stand on a topic now; your earlier stances stay in your history.
+
+        Parameters
+        ----------
+        topic:
+            An existing topic, or a new name to start one.
+        stance:
+            One of the topic's stances: support ... oppose, or the debate's options.
+        reason:
+            Why, in your own words (up to 500 characters).
+        passage:
+            A passage id from /quote (like essay-slug:12) that your stance rests on.
+        """
+        name = clean_topic_name(topic)
+        reason = clean_reason(reason)
+        cited = await self.library.passage(passage.strip()) if passage and passage.strip() else None
+        guild, member = interaction.guild_id, interaction.user.id
+
+        async def record(choice: discord.Interaction, chosen: Topic | None) -> tuple[None, discord.Embed]:
+            if chosen is None:
+                entry = await self.positions.set_stance_on_new_topic(guild, member, name, stance, reason=reason,
+                                                                     passage=cited and cited.key)
+            else:
+                entry = await self.positions.set_stance(guild, member, chosen, stance, reason=reason,
+                                                        passage=cited and cited.key)
+            log.info("guild %s: member %s set a stance (%s topic)", guild, member, "new" if chosen is None else "a")
+            return None, build_stance_embed(entry, _citations_of(cited), new_topic=chosen is None)
+
+        existing = await self.positions.find(guild, name)
+        if existing is not None and existing.name == name:
+            _, embed = await record(interaction, existing)
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+            return
+        if existing is not None:  # the same name typed differently: there is nothing else it could mean
+            match_stance(existing.name, existing.stances, stance)
+            candidates, new_name = [existing], None
+        else:
+            candidates, new_name = await self.positions.similar(guild, name), name
+        if not candidates:
+            _, embed = await record(interaction, None)
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+            return
+        listed = ", ".join(f"\u201c{c.name}\u201d" for c in candidates)
+        question = cap(f"There is already a topic close to \u201c{name}\u201d: {listed}. Which one do you mean?",
+                       limits.CONTENT)
+        await interaction.response.send_message(question, view=TopicChoiceView(interaction, candidates, new_name, record),
+                                                ephemeral=True)
+
+    @app_commands.command()
+    async def mine(self, interaction: discord.Interaction) -> None:
+        """Your current stance on each topic (only you see this)."""
+        entries = await self.positions.current(interaction.guild_id, interaction.user.id)
+        if not entries:
+            await interaction.response.send_message(
+                "You have not taken a position here yet; use /position set.", ephemeral=True)
+            return
+        citations = await self._citations(entry.passage for entry in entries)
+        await interaction.response.send_message(embed=build_mine_embed(entries, citations), ephemeral=True)
+
+    @app_commands.command()
+    @app_commands.autocomplete(topic=topic_autocomplete)
+    async def history(self, interaction: discord.Interaction, topic: str | None = None,
+                      member: discord.Member | None = None) -> None:
+        """How positions changed over time: yours, or another member's if they made theirs visible.
+
+        Parameters
+        ----------
+        topic:
+            Only this topic; leave empty for all.
+        member:
+            Whose history; leave empty for your own.
+        """
+        guild = interaction.guild_id
+        subject = member or interaction.user
+        if subject.id != interaction.user.id and not await self.positions.is_visible(guild, subject.id):
+            raise Forbidden(f"{subject.display_name} keeps their positions private.")
+        chosen = await self.positions.topic(guild, topic) if topic else None
+        entries = await self.positions.history(guild, subject.id, chosen)
+        whose = "Your" if subject.id == interaction.user.id else f"{subject.display_name}'s"
+        if not entries:
+            where = f" on {chosen.name}" if chosen else ""
+            await interaction.response.send_message(f"{whose} history{where} is empty.", ephemeral=True)
+            return
+        citations = await self._citations(entry.passage for entry in entries)
+        embed = build_history_embed(entries, citations, whose=whose, topic=chosen and chosen.name)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command()
+    @app_commands.autocomplete(topic=topic_autocomplete)
+    async def summary(self, interaction: discord.Interaction, topic: str) -> None:
+        """Where the chapter stands on a topic now and 30 days ago, and who moved which way.
+
+        Parameters
+        ----------
+        topic:
+            The topic to sum up.
+        """
+        chosen = await self.positions.topic(interaction.guild_id, topic)
+        await interaction.response.defer(thinking=True)
+        summary = await self.positions.summary(interaction.guild_id, chosen)
+        points = await self.positions.timeline(interaction.guild_id, chosen)
+        png = await asyncio.to_thread(render_timeline, chosen.name, chosen.stances, points, on_scale=chosen.on_scale)
+        await interaction.followup.send(embed=build_summary_embed(summary, chart=CHART),
+                                        file=discord.File(io.BytesIO(png), filename=CHART))
+
+    @app_commands.command()
+    async def topics(self, interaction: discord.Interaction) -> None:
+        """The topics members have taken positions on, with how many hold a stance."""
+        topics = await self.positions.topics(interaction.guild_id)
+        if not topics:
+            await interaction.response.send_message(
+                "There are no topics yet; start one with /position set.", ephemeral=True)
+            return
+        await interaction.response.send_message(embed=build_topics_embed(topics), ephemeral=True)
+
+    @app_commands.command()
+    async def privacy(self, interaction: discord.Interaction, setting: Literal["visible", "private"]) -> None:
+        """Choose whether other members may see your positions by name (private by default).
+
+        Parameters
+        ----------
+        setting:
+            visible: members can see your history and your name in summaries. private: only counts.
+        """
+        visible = setting == "visible"
+        await self.positions.set_visible(interaction.guild_id, interaction.user.id, visible)
+        if visible:
+            text = ("Your positions are now visible: members can read your history, and summaries and reports "
+                    "name you.")
+        else:
+            text = ("Your positions are now private: others see only counts, in groups of at least 3, "
+                    "never your name.")
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command()
+    async def export(self, interaction: discord.Interaction) -> None:
+        """Download everything the bot keeps about your positions here, as JSON and CSV."""
+        guild, member = interaction.guild_id, interaction.user.id
+        entries = await self.positions.history(guild, member)
+        visible = await self.positions.is_visible(guild, member)
+        files = [discord.File(io.BytesIO(member_json(guild, member, visible, entries)), filename="positions.json"),
+                 discord.File(io.BytesIO(member_csv(entries)), filename="positions.csv")]
+        count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
+        await interaction.response.send_message(f"Your data in this server: {count}, and your privacy choice.",
+                                                files=files, ephemeral=True)
+
+    @app_commands.command()
+    @app_commands.autocomplete(topic=topic_autocomplete)
+    async def forget(self, interaction: discord.Interaction, topic: str | None = None) -> None:
+        """Erase your positions (all, or on one topic) and your votes in this server's debates.
+
+        Parameters
+        ----------
+        topic:
+            Only this topic; leave empty to erase everything.
+        """
+        guild, member = interaction.guild_id, interaction.user.id
+        chosen = await self.positions.topic(guild, topic) if topic else None
+        if not await self.positions.has_entries(guild, member, chosen):
+            where = f" on {chosen.name}" if chosen else " here"
+            raise InvalidInput(f"You have no positions{where} to forget.")
+
+        async def erase(confirmed: discord.Interaction) -> str:
+            done = await self.positions.forget(guild, member, chosen)
+            return (f"Erased {done.entries} entr{'y' if done.entries == 1 else 'ies'}; "
+                    f"{done.votes} debate vote{'' if done.votes == 1 else 's'} withdrawn or made anonymous.")
+
+        scope = f"your positions on \u201c{chosen.name}\u201d" if chosen else "all your positions in this server"
+        question = cap(f"This erases {scope}. Your votes in open debates are withdrawn; in closed debates they stay "
+                       "only as counts, without your name. This cannot be undone.", limits.CONTENT)
+        await interaction.response.send_message(question, view=ConfirmView(interaction, "Forget", erase),
+                                                ephemeral=True)
+
+    @app_commands.command()
+    @app_commands.autocomplete(topic=topic_autocomplete)
+    @organizers_only()
+    async def report(self, interaction: discord.Interaction, topic: str) -> None:
+        """Organizers: a CSV of a topic's distribution over time; names only of members who chose visible.
+
+        Parameters
+        ----------
+        topic:
+            The topic to report on.
+        """
+        chosen = await self.positions.topic(interaction.guild_id, topic)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        points = await self.positions.timeline(interaction.guild_id, chosen)
+        named = {member for _, counts in points for row in counts.rows for member in row.named}
+        names = {member: await _display_name(interaction.guild, member) for member in sorted(named)}
+        data = report_csv(points, names)
+        await interaction.followup.send(f"Distribution of \u201c{chosen.name}\u201d by day.", ephemeral=True,
+                                        file=discord.File(io.BytesIO(data), filename="position-report.csv"))
+
+    # -- helpers -----------------------------------------------------------------------------------------------
+
+    async def _citations(self, keys: Iterable[str | None]) -> dict[str, PassageRecord]:
+        """Citations for the passage ids that are still in the library."""
+        found = {}
+        for key in {key for key in keys if key}:
+            try:
+                found[key] = await self.library.passage(key)
+            except NotFound:
+                log.info("cited passage %s is no longer in the library", key)
+        return found
+
+
+def _citations_of(passage: PassageRecord | None) -> dict[str, PassageRecord]:
+    return {} if passage is None else {passage.key: passage}
+
+
+async def _display_name(guild: discord.Guild, member_id: int) -> str:
+    member = guild.get_member(member_id)
+    if member is None:
+        try:
+            member = await guild.fetch_member(member_id)
+        except discord.NotFound:
+            return f"former member {member_id}"
+    return member.display_name

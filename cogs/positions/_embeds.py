@@ -1,0 +1,160 @@
+"""Embeds and text for /position, each built by a function that keeps within Discord's limits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import discord
+
+from core.library import PassageRecord
+from core.positions import MIN_GROUP, Breakdown, Entry, Summary, TopicCount
+
+from ..utils import limits
+from ..utils.limits import cap
+
+COLOUR = discord.Colour.dark_red()
+BAR_WIDTH = 12
+LABEL_WIDTH = 16
+DASH, DOT, FULL, ELLIPSIS = "\u2014", "\u00b7", "\u2588", "\u2026"
+EXPORT_HINT = f"{ELLIPSIS} older entries left out: /position export has them all."
+PRIVACY_NOTE = f"Members who keep their stances private are counted only in groups of at least {MIN_GROUP}."
+
+
+def citation(passage: PassageRecord) -> str:
+    """'Title — Author, § Section, ¶12 (slug:12)'"""
+    byline = f" \u2014 {passage.author}" if passage.author else ""
+    where = f"\u00a7 {passage.section}, " if passage.section else ""
+    return f"{passage.title}{byline}, {where}\u00b6{passage.paragraph} ({passage.key})"
+
+
+def cited(key: str | None, citations: Mapping[str, PassageRecord]) -> str | None:
+    """How a stored passage id is shown: its citation, or the bare id if the essay left the library."""
+    if key is None:
+        return None
+    return citation(citations[key]) if key in citations else key
+
+
+def build_stance_embed(entry: Entry, citations: Mapping[str, PassageRecord], *, new_topic: bool) -> discord.Embed:
+    text = f"Your stance on **{entry.topic}** is now **{entry.stance}**."
+    if new_topic:
+        text += "\nThis is a new topic; others can now take a stance on it too."
+    embed = discord.Embed(title="Position recorded", description=cap(text, limits.EMBED_DESCRIPTION), colour=COLOUR)
+    if entry.reason:
+        embed.add_field(name="Reason", value=cap(entry.reason, limits.EMBED_FIELD_VALUE), inline=False)
+    if entry.passage:
+        embed.add_field(name="Cited", value=cap(cited(entry.passage, citations), limits.EMBED_FIELD_VALUE),
+                        inline=False)
+    embed.set_footer(text="Private unless you chose /position privacy visible.")
+    return embed
+
+
+def build_mine_embed(entries: Sequence[Entry], citations: Mapping[str, PassageRecord]) -> discord.Embed:
+    lines = []
+    for entry in entries:
+        line = f"**{entry.topic}**: {entry.stance} \u00b7 {discord.utils.format_dt(entry.at, 'd')}"
+        if entry.reason:
+            line += f"\n> {cap(' '.join(entry.reason.split()), 200)}"
+        if entry.passage:
+            line += f"\n> \u2014 {cited(entry.passage, citations)}"
+        lines.append(line)
+    embed = discord.Embed(title="Your positions", colour=COLOUR,
+                          description=_fit(lines, f"{ELLIPSIS} more topics: /position export has them all."))
+    embed.set_footer(text="Only you can see this.")
+    return embed
+
+
+def build_history_embed(entries: Sequence[Entry], citations: Mapping[str, PassageRecord], *, whose: str,
+                        topic: str | None) -> discord.Embed:
+    """A timeline, newest first; the oldest are left out (and counted) if they do not fit."""
+    lines = []
+    for entry in reversed(entries):
+        where = "" if topic else f"**{entry.topic}**: "
+        line = f"{discord.utils.format_dt(entry.at, 'f')} \u2014 {where}**{entry.stance}**"
+        if entry.debate_id is not None:
+            line += f" (vote in debate {entry.debate_id})"
+        if entry.reason:
+            line += f"\n> {cap(' '.join(entry.reason.split()), 200)}"
+        if entry.passage:
+            line += f"\n> \u2014 {cited(entry.passage, citations)}"
+        lines.append(line)
+    title = f"{whose} positions" + (f" on {topic}" if topic else "")
+    return discord.Embed(title=cap(title, limits.EMBED_TITLE), colour=COLOUR, description=_fit(lines, EXPORT_HINT))
+
+
+def build_topics_embed(topics: Sequence[TopicCount]) -> discord.Embed:
+    lines = [f"**{t.name}** {DASH} {_members(t.members)}" + (f" {DOT} debate" if t.from_debate else "") for t in topics]
+    embed = discord.Embed(title="Topics", colour=COLOUR, description=_fit(lines, f"{ELLIPSIS} and more."))
+    embed.set_footer(text=PRIVACY_NOTE)
+    return embed
+
+
+def build_summary_embed(summary: Summary, *, chart: str | None) -> discord.Embed:
+    """Distribution now and at the baseline as text bars, who changed and how; names only of visible members."""
+    topic = summary.topic
+    embed = discord.Embed(title=cap(f"Where we stand: {topic.name}", limits.EMBED_TITLE), colour=COLOUR)
+    since = ("30 days ago" if summary.baseline_at is not None else "at first stances")
+    embed.add_field(name=f"Now \u2014 {_members(summary.current.total)}", value=bars(summary.current), inline=False)
+    embed.add_field(name=f"{since.capitalize()} \u2014 {_members(summary.baseline.total)}",
+                    value=bars(summary.baseline), inline=False)
+    embed.add_field(name=f"Changed since {'then' if summary.baseline_at else 'their first stance'}",
+                    value=changes(summary.changes), inline=False)
+    if summary.after_debate is not None:
+        embed.add_field(name="Changed after their debate vote", value=changes(summary.after_debate), inline=False)
+    named = _named(summary.current)
+    if named:
+        embed.add_field(name="Visible members now", value=named, inline=False)
+    if chart:
+        embed.set_image(url=f"attachment://{chart}")
+    embed.set_footer(text=PRIVACY_NOTE)
+    return embed
+
+
+def bars(counts: Breakdown) -> str:
+    """A code block of text bars: one row per stance (and the pooled private row when there is one)."""
+    widest = max((row.count for row in counts.rows), default=0) or 1
+    lines = []
+    for row in counts.rows:
+        filled = round(BAR_WIDTH * row.count / widest)
+        label = cap(row.label, LABEL_WIDTH).ljust(LABEL_WIDTH)
+        lines.append(f"{label} {FULL * filled}{DOT * (BAR_WIDTH - filled)} {row.count}")
+    return _code_block(lines)
+
+
+def changes(counts: Breakdown) -> str:
+    moved = [row for row in counts.rows if row.count]
+    if not moved:
+        return "No one to show."
+    lines = [f"{row.label}: {row.count}" + (f" ({_mentions(row.named)})" if row.named else "") for row in moved]
+    return cap("\n".join(lines), limits.EMBED_FIELD_VALUE)
+
+
+def _named(counts: Breakdown) -> str:
+    lines = [f"{row.label}: {_mentions(row.named)}" for row in counts.rows if row.named]
+    return cap("\n".join(lines), limits.EMBED_FIELD_VALUE)
+
+
+def _mentions(members: Sequence[int]) -> str:
+    return ", ".join(f"<@{member}>" for member in members)
+
+
+def _members(count: int) -> str:
+    return f"{count} member{'' if count == 1 else 's'}"
+
+
+def _code_block(lines: list[str]) -> str:
+    fence = "```"
+    body = _fit(lines, ELLIPSIS, room=limits.EMBED_FIELD_VALUE - 2 * len(fence) - 2)
+    return f"{fence}\n{body}\n{fence}"
+
+
+def _fit(lines: list[str], more: str, *, room: int = limits.EMBED_DESCRIPTION) -> str:
+    """Lines joined within `room` characters; if some do not fit, the text ends with `more` instead."""
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        if used + len(line) + 1 > room - len(more) - 1:
+            kept.append(more)
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join(kept)

@@ -1,0 +1,273 @@
+"""/debate: structured votes on a motion, each with its own discussion thread seeded from the essays."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from datetime import timedelta
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from core.debates import Debate, Format, build_spec, export_csv, parse_duration, render_results
+from core.errors import BotError, InvalidInput
+from core.library import SearchResult
+
+from ..utils import limits
+from ..utils.checks import organizers_only
+from ..utils.limits import cap
+from ._embeds import (build_debate_embed, build_hidden_embed, build_list_embed, build_passage_embeds,
+                      build_results_embed, jump_url)
+from ._live import CHART_NAME, DeadlineScheduler, LiveTallies
+from ._views import DYNAMIC_ITEMS, build_vote_view
+
+log = logging.getLogger(__name__)
+
+PASSAGE_CANDIDATES = 25
+MAX_PASSAGES = 10
+MIN_PASSAGES = 3
+EMBEDS_PER_MESSAGE = 5
+
+
+class DurationTransformer(app_commands.Transformer):
+    """`45m`, `2h`, `3d`: parsed here so a bad value gets core's own sentence."""
+
+    async def transform(self, interaction: discord.Interaction, value: str) -> timedelta:
+        try:
+            return parse_duration(value)
+        except BotError as error:
+            raise app_commands.AppCommandError(error.message) from None
+
+
+class DebateRef(app_commands.Transformer):
+    """A debate of this server, picked by motion with autocomplete; the value is its id."""
+
+    async def transform(self, interaction: discord.Interaction, value: str) -> int:
+        value = value.strip().lstrip("#")
+        if not value.isdigit():
+            raise app_commands.AppCommandError("Pick a debate from the list: start typing its motion.")
+        return int(value)
+
+    async def autocomplete(self, interaction: discord.Interaction, value: str) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        found = await interaction.client.services.debates.matching(interaction.guild_id, value,
+                                                                   limit=limits.CHOICES)
+        return [app_commands.Choice(name=cap(f"#{d.id} {d.motion}", limits.CHOICE_NAME), value=str(d.id))
+                for d in found]
+
+
+def pick_passages(results: list[SearchResult]) -> list[SearchResult]:
+    """The best passage of every essay that has a relevant one (best essays first), topped up to a few."""
+    best: dict[str, SearchResult] = {}
+    for result in results:
+        best.setdefault(result.essay_slug, result)
+    picked = list(best.values())[:MAX_PASSAGES]
+    extra = [r for r in results if r not in picked]
+    return picked + extra[: max(0, MIN_PASSAGES - len(picked))]
+
+
+@app_commands.guild_only()
+class Debates(commands.GroupCog, group_name="debate"):
+    """Structured debates: polls, proposals and Oxford-style votes."""
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        self.debates = bot.services.debates
+        self.library = bot.services.library
+        self.live = LiveTallies(bot, self.debates)
+        self.deadlines = DeadlineScheduler(self.debates, self.settled)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.deadlines.start()
+
+    async def cog_unload(self) -> None:
+        self.deadlines.stop()
+        self.live.stop()
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+
+    @commands.Cog.listener()
+    async def on_debate_vote(self, debate: Debate) -> None:
+        self.live.touch(debate)
+
+    async def settled(self, debate: Debate, what: str) -> None:
+        """After a close or an advance, by an organizer or a deadline: update the message and tell the thread."""
+        if what == "closed":
+            await self.live.show_results(debate)
+            note = "The debate has closed; the results are on the debate message."
+        else:
+            await self.live.show_open(debate)
+            note = "The **closing vote** is open: vote again on the debate message, even if your mind is unchanged."
+        if debate.thread_id is not None:
+            try:
+                await self.bot.get_partial_messageable(debate.thread_id, guild_id=debate.guild_id).send(note)
+            except discord.HTTPException as error:
+                log.warning("could not post to debate %s thread: %s", debate.id, error.status)
+
+    # -- commands ------------------------------------------------------------------------------------------
+
+    @app_commands.command()
+    @organizers_only()
+    async def start(self, interaction: discord.Interaction, motion: app_commands.Range[str, 1, 300],
+                    format: Literal["poll", "proposal", "oxford"], options: str | None = None,
+                    duration: app_commands.Transform[timedelta, DurationTransformer] | None = None,
+                    secret: bool = False, hide_results: bool = False, role: discord.Role | None = None,
+                    quorum: int = 0, max_choices: int | None = None,
+                    advance_in: app_commands.Transform[timedelta, DurationTransformer] | None = None) -> None:
+        """Open a debate on a motion, with its own thread and the essays' most relevant passages.
+
+        Parameters
+        ----------
+        motion:
+            The statement members vote on (up to 300 characters).
+        format:
+            poll: your options; proposal: Agree/Abstain/Disagree/Block; oxford: For/Against/Undecided, voted twice.
+        options:
+            Poll options separated by | (2 to 25, each up to 55 characters), e.g. Yes | No | Later.
+        duration:
+            How long voting stays open, like 45m, 2h or 3d (1 minute to 60 days); empty: until closed.
+        secret:
+            Secret ballot: nobody, organizers included, can see who voted what.
+        hide_results:
+            Hide the tally until the debate closes.
+        role:
+            Only members with this role may vote.
+        quorum:
+            The minimum number of votes for the result to stand.
+        max_choices:
+            Polls: how many options each member may pick (default 1).
+        advance_in:
+            Oxford: open the closing vote after this long, like 1d (or use /debate advance).
+        """
+        if isinstance(interaction.channel, discord.Thread):
+            raise InvalidInput("Start debates in a text channel, not a thread: each debate opens its own thread.")
+        spec = build_spec(motion=motion, format=Format(format), options=options, max_choices=max_choices,
+                          secret=secret, hide_results=hide_results, role_id=role.id if role else None,
+                          quorum=quorum, duration=duration, advance_in=advance_in)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        debate = await self.debates.start(spec, guild_id=interaction.guild_id, channel_id=interaction.channel_id,
+                                          author_id=interaction.user.id)
+        message = await interaction.channel.send(embed=build_debate_embed(await self.debates.results(debate)),
+                                                 view=build_vote_view(debate))
+        thread = await self._open_thread(message, debate)
+        await self.debates.attach_message(debate.id, message_id=message.id, thread_id=thread and thread.id)
+        self.deadlines.wake()
+        log.info("guild %s: debate %s posted as message %s", debate.guild_id, debate.id, message.id)
+        await interaction.followup.send(f"Debate #{debate.id} is open: {message.jump_url}", ephemeral=True)
+
+    @app_commands.command()
+    @organizers_only()
+    async def close(self, interaction: discord.Interaction,
+                    debate: app_commands.Transform[int, DebateRef]) -> None:
+        """Close a debate now and publish its results.
+
+        Parameters
+        ----------
+        debate:
+            The debate to close (start typing its motion).
+        """
+        closed = await self.debates.close(interaction.guild_id, debate)
+        await interaction.response.send_message(f"Debate #{closed.id} is closed; its results are on "
+                                                f"{jump_url(closed)}.", ephemeral=True)
+        self.deadlines.wake()
+        await self.settled(closed, "closed")
+
+    @app_commands.command()
+    @organizers_only()
+    async def advance(self, interaction: discord.Interaction,
+                      debate: app_commands.Transform[int, DebateRef]) -> None:
+        """Oxford debates: end the opening vote and open the closing vote.
+
+        Parameters
+        ----------
+        debate:
+            The Oxford debate to advance (start typing its motion).
+        """
+        advanced = await self.debates.advance(interaction.guild_id, debate)
+        await interaction.response.send_message(f"Debate #{advanced.id} is in its closing vote.", ephemeral=True)
+        self.deadlines.wake()
+        await self.settled(advanced, "advanced")
+
+    @app_commands.command()
+    async def results(self, interaction: discord.Interaction,
+                      debate: app_commands.Transform[int, DebateRef]) -> None:
+        """See a debate's results so far, or its final results, with a chart.
+
+        Parameters
+        ----------
+        debate:
+            The debate (start typing its motion).
+        """
+        found = await self.debates.get(interaction.guild_id, debate)
+        results = await self.debates.results(found)
+        if found.is_open and found.hide_results:
+            await interaction.response.send_message(embed=build_hidden_embed(results), ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        chart = await asyncio.to_thread(render_results, results)
+        embed = build_results_embed(results).set_image(url=f"attachment://{CHART_NAME}")
+        await interaction.followup.send(embed=embed, file=discord.File(io.BytesIO(chart), CHART_NAME), ephemeral=True)
+
+    @app_commands.command(name="list")
+    async def list_debates(self, interaction: discord.Interaction) -> None:
+        """List this server's open debates and the most recently closed ones."""
+        debates = await self.debates.recent(interaction.guild_id)
+        turnouts = {d.id: (await self.debates.results(d)).tally.voters for d in debates}
+        await interaction.response.send_message(embed=build_list_embed(debates, turnouts), ephemeral=True)
+
+    @app_commands.command()
+    @organizers_only()
+    async def export(self, interaction: discord.Interaction,
+                     debate: app_commands.Transform[int, DebateRef]) -> None:
+        """Download a debate's votes as CSV: each ballot for recorded debates, counts only for secret ones.
+
+        Parameters
+        ----------
+        debate:
+            The debate to export (start typing its motion).
+        """
+        found = await self.debates.get(interaction.guild_id, debate)
+        if found.is_open and found.hide_results:
+            raise InvalidInput("This debate's results are hidden until it closes; export it afterwards.")
+        data = export_csv(found, await self.debates.votes(found), await self.debates.results(found))
+        await interaction.response.send_message(
+            f"Debate #{found.id}: {'counts only (secret ballot)' if found.secret else 'every current ballot'}.",
+            file=discord.File(io.BytesIO(data), f"debate-{found.id}.csv"), ephemeral=True)
+
+    @app_commands.command()
+    @organizers_only()
+    async def outcome(self, interaction: discord.Interaction, debate: app_commands.Transform[int, DebateRef],
+                      text: app_commands.Range[str, 1, 1000]) -> None:
+        """Record what the chapter decided; it is shown with the debate's results.
+
+        Parameters
+        ----------
+        debate:
+            The closed debate (start typing its motion).
+        text:
+            The decision statement (up to 1000 characters).
+        """
+        updated = await self.debates.set_outcome(interaction.guild_id, debate, text)
+        await interaction.response.send_message(f"Outcome recorded for debate #{updated.id}.", ephemeral=True)
+        await self.live.show_results(updated)
+
+    # -- the thread ----------------------------------------------------------------------------------------
+
+    async def _open_thread(self, message: discord.Message, debate: Debate) -> discord.Thread | None:
+        try:
+            thread = await message.create_thread(name=cap(debate.motion, limits.THREAD_NAME))
+        except discord.Forbidden:
+            log.warning("guild %s: no permission to open a thread for debate %s", debate.guild_id, debate.id)
+            return None
+        passages = pick_passages(await self.library.search(debate.motion, limit=PASSAGE_CANDIDATES))
+        intro = ("Argue the motion here. What the essays say about it:" if passages
+                 else "Argue the motion here. None of the essays speaks to it directly.")
+        await thread.send(intro)
+        embeds = build_passage_embeds(passages)
+        for start in range(0, len(embeds), EMBEDS_PER_MESSAGE):
+            await thread.send(embeds=embeds[start:start + EMBEDS_PER_MESSAGE])
+        return thread

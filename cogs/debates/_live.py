@@ -1,0 +1,120 @@
+"""Keeping the public debate messages current without tripping Discord's rate limits, and firing deadlines.
+
+`LiveTallies` edits a debate's message at most once per `interval` however fast votes arrive, and once more at
+close. `DeadlineScheduler` sleeps until the next stored deadline (or until woken), so deadlines survive restarts:
+one that passed while the bot was down fires on the first pass at start-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+import discord
+
+from core.debates import Debate, DebateRepo, render_results
+
+from ._embeds import build_debate_embed, build_results_embed
+
+log = logging.getLogger(__name__)
+
+EDIT_INTERVAL = 5.0
+CHART_NAME = "results.png"
+
+
+class LiveTallies:
+    def __init__(self, bot: discord.Client, debates: DebateRepo, *, interval: float = EDIT_INTERVAL) -> None:
+        self._bot = bot
+        self._debates = debates
+        self._interval = interval
+        self._last_edit: dict[int, float] = {}
+        self._pending: dict[int, asyncio.Task[None]] = {}
+        self._lock: dict[int, asyncio.Lock] = {}
+
+    def touch(self, debate: Debate) -> None:
+        """A vote landed: schedule one edit, as soon as the interval since the last one allows."""
+        if debate.id in self._pending or debate.message_id is None:
+            return
+        wait = self._last_edit.get(debate.id, float("-inf")) + self._interval - time.monotonic()
+        self._pending[debate.id] = asyncio.create_task(self._edit_later(debate, max(0.0, wait)),
+                                                       name=f"debate-tally-{debate.id}")
+
+    async def _edit_later(self, debate: Debate, wait: float) -> None:
+        await asyncio.sleep(wait)
+        del self._pending[debate.id]  # votes from here on schedule the next edit
+        async with self._lock.setdefault(debate.id, asyncio.Lock()):
+            current = await self._debates.get(debate.guild_id, debate.id)
+            if current.is_open:
+                await self.show_open(current)
+
+    async def show_open(self, debate: Debate) -> None:
+        """Edit the message to the live tally now (after a vote or an advance)."""
+        self._last_edit[debate.id] = time.monotonic()
+        await self._edit(debate, embed=build_debate_embed(await self._debates.results(debate)))
+
+    async def show_results(self, debate: Debate) -> None:
+        """The final edit: results, chart, no buttons. Cancels any pending tally edit first."""
+        pending = self._pending.pop(debate.id, None)
+        if pending is not None:
+            pending.cancel()
+        async with self._lock.setdefault(debate.id, asyncio.Lock()):
+            results = await self._debates.results(debate)
+            chart = await asyncio.to_thread(render_results, results)
+            embed = build_results_embed(results).set_image(url=f"attachment://{CHART_NAME}")
+            await self._edit(debate, embed=embed, attachments=[discord.File(io.BytesIO(chart), CHART_NAME)],
+                             view=None)
+
+    async def _edit(self, debate: Debate, **fields) -> None:
+        if debate.message_id is None:
+            return
+        channel = self._bot.get_partial_messageable(debate.channel_id, guild_id=debate.guild_id)
+        try:
+            await channel.get_partial_message(debate.message_id).edit(**fields)
+        except discord.HTTPException as error:
+            log.warning("could not update debate %s message %s: %s", debate.id, debate.message_id, error.status)
+
+    def stop(self) -> None:
+        for task in self._pending.values():
+            task.cancel()
+        self._pending.clear()
+
+
+class DeadlineScheduler:
+    """One task: settle what is due, then sleep until the next deadline or until `wake()`."""
+
+    def __init__(self, debates: DebateRepo, on_settled: Callable[[Debate, str], Awaitable[None]]) -> None:
+        self._debates = debates
+        self._on_settled = on_settled
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="debate-deadlines")
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                for debate, what in await self._debates.settle_due():
+                    await self._on_settled(debate, what)
+                due = await self._debates.next_due()
+            except Exception:  # a failed pass must not end deadlines for good; retry in a minute
+                log.exception("debate deadline pass failed")
+                await asyncio.sleep(60)
+                continue
+            timeout = None if due is None else max(0.0, (due - datetime.now(UTC)).total_seconds()) + 0.05
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout)
+            except TimeoutError:
+                pass

@@ -1,0 +1,148 @@
+"""Vote buttons and selects that outlive restarts (DynamicItems read everything from the store), and the reason
+modal for proposals."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from core.debates import REASON_REQUIRED, ROUND_NAMES, Debate, Format, Receipt, when
+from core.errors import InvalidInput
+
+from ..utils import limits
+from ..utils.errors import ErrorReplyingModal, reply_with_error
+from ..utils.limits import cap
+
+log = logging.getLogger(__name__)
+
+BUTTON_OPTIONS = 5  # up to this many single-choice options get buttons; more, or multiple choice, get a select
+STYLES = {
+    "For": discord.ButtonStyle.success, "Against": discord.ButtonStyle.danger,
+    "Agree": discord.ButtonStyle.success, "Disagree": discord.ButtonStyle.danger, "Block": discord.ButtonStyle.danger,
+}
+
+
+def member_roles(interaction: discord.Interaction) -> frozenset[int]:
+    user = interaction.user
+    return frozenset(role.id for role in user.roles) if isinstance(user, discord.Member) else frozenset()
+
+
+def receipt_text(receipt: Receipt) -> str:
+    debate = receipt.debate
+    choice = " + ".join(f"**{label}**" for label in receipt.labels)
+    text = f"You changed your vote to {choice}" if receipt.changed else f"You voted {choice}"
+    if debate.format is Format.OXFORD:
+        text += f" in the {ROUND_NAMES[receipt.round]}"
+    text += (f" \u2014 change it any time before {when(debate.closes_at)}." if debate.closes_at
+             else " \u2014 change it any time while the debate is open.")
+    if debate.secret:
+        text += " Your ballot is secret: nobody can see who voted what."
+    return text
+
+
+async def record_vote(interaction: discord.Interaction, debate_id: int, choices: tuple[int, ...],
+                      reason: str | None = None) -> None:
+    """Commit the ballot, then acknowledge it; the cog hears `debate_vote` and refreshes the tally later."""
+    receipt = await interaction.client.services.debates.vote(
+        interaction.guild_id, debate_id, member_id=interaction.user.id, member_roles=member_roles(interaction),
+        choices=choices, reason=reason)
+    await interaction.response.send_message(receipt_text(receipt), ephemeral=True)
+    interaction.client.dispatch("debate_vote", receipt.debate)
+
+
+class _Persistent:
+    """DynamicItem callbacks' errors are only logged by discord.py; route them to the member instead."""
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self.act(interaction)
+        except Exception as error:  # handed to the one error reply, which logs anything unexpected
+            await reply_with_error(interaction, error)
+
+
+class VoteButton(_Persistent, discord.ui.DynamicItem[discord.ui.Button],
+                 template=r"debate:vote:(?P<debate>[0-9]{1,19}):(?P<option>[0-9]{1,2})"):
+    def __init__(self, debate_id: int, option: int, *, label: str = "Vote",
+                 style: discord.ButtonStyle = discord.ButtonStyle.primary) -> None:
+        super().__init__(discord.ui.Button(label=cap(label, limits.BUTTON_LABEL), style=style,
+                                           custom_id=f"debate:vote:{debate_id}:{option}"))
+        self.debate_id, self.option = debate_id, option
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item: discord.ui.Button, match) -> VoteButton:
+        return cls(int(match["debate"]), int(match["option"]), label=item.label or "Vote", style=item.style)
+
+    async def act(self, interaction: discord.Interaction) -> None:
+        await record_vote(interaction, self.debate_id, (self.option,))
+
+
+class ProposalButton(_Persistent, discord.ui.DynamicItem[discord.ui.Button],
+                     template=r"debate:propose:(?P<debate>[0-9]{1,19}):(?P<option>[0-9])"):
+    """A proposal choice: checks the member may vote, then asks for the reason in a modal."""
+
+    def __init__(self, debate_id: int, option: int, *, label: str = "Vote",
+                 style: discord.ButtonStyle = discord.ButtonStyle.secondary) -> None:
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"debate:propose:{debate_id}:{option}"))
+        self.debate_id, self.option = debate_id, option
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item: discord.ui.Button, match) -> ProposalButton:
+        return cls(int(match["debate"]), int(match["option"]), label=item.label or "Vote", style=item.style)
+
+    async def act(self, interaction: discord.Interaction) -> None:
+        debate = await interaction.client.services.debates.ballot_box(interaction.guild_id, self.debate_id,
+                                                                      member_roles=member_roles(interaction))
+        if not 0 <= self.option < len(debate.options):
+            raise InvalidInput("That choice is not one of this debate's options.")
+        await interaction.response.send_modal(ReasonModal(debate, self.option))
+
+
+class VoteSelect(_Persistent, discord.ui.DynamicItem[discord.ui.Select], template=r"debate:pick:(?P<debate>[0-9]{1,19})"):
+    def __init__(self, debate_id: int, options: list[discord.SelectOption], max_values: int = 1) -> None:
+        super().__init__(discord.ui.Select(
+            custom_id=f"debate:pick:{debate_id}", options=options, min_values=1, max_values=max_values,
+            placeholder="Choose your option" if max_values == 1 else f"Choose up to {max_values} options"))
+        self.debate_id = debate_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item: discord.ui.Select, match) -> VoteSelect:
+        return cls(int(match["debate"]), item.options, item.max_values)
+
+    async def act(self, interaction: discord.Interaction) -> None:
+        await record_vote(interaction, self.debate_id, tuple(int(value) for value in self.item.values))
+
+
+class ReasonModal(ErrorReplyingModal):
+    reason = discord.ui.TextInput(label="Reason", style=discord.TextStyle.paragraph, max_length=500)
+
+    def __init__(self, debate: Debate, option: int) -> None:
+        label = debate.options[option]
+        super().__init__(title=cap(f"Your vote: {label}", limits.MODAL_TITLE), timeout=600,
+                         custom_id=f"debate:reason:{debate.id}:{option}")
+        self.debate_id, self.option = debate.id, option
+        self.reason.required = label in REASON_REQUIRED
+        self.reason.placeholder = ("Required: what would have to change?" if self.reason.required
+                                   else "Optional: why?")
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await record_vote(interaction, self.debate_id, (self.option,), self.reason.value)
+
+
+def build_vote_view(debate: Debate) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    if debate.format is Format.PROPOSAL:
+        for i, label in enumerate(debate.options):
+            view.add_item(ProposalButton(debate.id, i, label=label,
+                                         style=STYLES.get(label, discord.ButtonStyle.secondary)))
+    elif debate.max_choices == 1 and len(debate.options) <= BUTTON_OPTIONS:
+        for i, label in enumerate(debate.options):
+            view.add_item(VoteButton(debate.id, i, label=label, style=STYLES.get(label, discord.ButtonStyle.primary)))
+    else:
+        options = [discord.SelectOption(label=cap(label, limits.SELECT_OPTION_LABEL), value=str(i))
+                   for i, label in enumerate(debate.options)]
+        view.add_item(VoteSelect(debate.id, options, debate.max_choices))
+    return view
+
+
+DYNAMIC_ITEMS = (VoteButton, ProposalButton, VoteSelect)

@@ -110,7 +110,7 @@ class Interaction:
         r = self.record
         limit = timeout if timeout is not None else self.fake.interactions.ack_deadline + 1.0
         await self.fake.wait_for(
-            lambda: r.acked_at is not None or bool(r.errors) or bool(r.late_attempts), limit,
+            lambda: r.acked_at is not None or bool(r.callback_errors) or bool(r.late_attempts), limit,
             lambda: f'bot did not acknowledge {self._describe()}',
         )
         if r.acked_at is None:

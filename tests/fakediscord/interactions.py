@@ -54,7 +54,10 @@ class InteractionRecord:
     choices: list[dict[str, Any]] | None = None
     late_attempts: list[float] = field(default_factory=list)
     duplicate_attempts: int = 0
+    #: every error body the fake returned to the bot about this interaction (callback, follow-ups, edits)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    #: the subset returned by the callback route (the acknowledgement itself failed)
+    callback_errors: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ack_latency(self) -> float | None:
@@ -131,6 +134,7 @@ class Interactions:
             return self._callback(rec, call)
         except ApiError as exc:
             rec.errors.append(exc.body())
+            rec.callback_errors.append(exc.body())
             self.fake.notify()
             raise
 

@@ -128,10 +128,17 @@ async def prepare_target(fake: FakeDiscord, args: argparse.Namespace, kind: str,
     if kind == 'real':
         command, options = parse_options(args.setup)
         ix = await fake.slash(admin, command, **options)
-        message = await ix.message()
-        if args.click not in message.custom_ids:
-            raise SystemExit(f'{args.click!r} is not on the message {command!r} produced; it has {message.custom_ids}')
-        return message
+        await ix.response(timeout=10)
+        channel = fake.default_channel
+
+        def carrying() -> Message | None:
+            candidates = [ix.record.original, *ix.record.followups, *reversed(fake.messages_in(channel))]
+            return next((m for m in candidates if m is not None and args.click in m.custom_ids), None)
+
+        try:
+            return await fake.wait_for(carrying, 15, f'no message with a {args.click!r} component')
+        except AssertionError as exc:
+            raise SystemExit(f'--setup {args.setup!r} produced no message with {args.click!r}: {exc}') from None
     # the baseline gets a bot message carrying that one button
     channel = fake.default_channel
     row = {'type': 1, 'components': [{'type': 2, 'style': 1, 'label': 'click', 'custom_id': args.click}]}

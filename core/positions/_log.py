@@ -26,6 +26,7 @@ from ._summary import Summary, summarize, timeline
 log = logging.getLogger(__name__)
 
 SIMILAR_SCORE = 85  # rapidfuzz token_sort_ratio on folded names: "china policy" ~ "chinas policy", not "housing"
+AUTOCOMPLETE_SCORE = 65  # rapidfuzz WRatio while typing: "chna" still finds "China policy", "chin" not "Housing"
 ForgetVotes = Callable[..., Awaitable[int]]  # core.debates.forget_member(db, *, guild_id, member_id, topic_id)
 Clock = Callable[[], datetime]
 
@@ -146,7 +147,7 @@ class PositionLog:
         if not typed.strip():
             return [row["name"] for row in rows[:limit]]
         best = process.extract(fold(typed), {row["name"]: row["folded"] for row in rows},
-                               scorer=fuzz.WRatio, score_cutoff=50, limit=limit)
+                               scorer=fuzz.WRatio, score_cutoff=AUTOCOMPLETE_SCORE, limit=limit)
         return [name for _, _, name in best]
 
     async def topics(self, guild_id: int) -> list[TopicCount]:

@@ -1,0 +1,339 @@
+"""/position end to end: the real bot (in process) against the fake Discord, one behaviour per test."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from core.positions import ensure_debate_topic
+from core.store import Store
+from tests.fakediscord import FakeDiscord, Member, P
+from tests.fakediscord.commands import CHAT_INPUT
+from tests.fakediscord.interactions import APPLICATION_COMMAND
+from tests.fakediscord.options import OptionBuilder, nest, split_command
+
+pytestmark = pytest.mark.usefixtures("chapter_bot")
+
+
+# -- helpers -----------------------------------------------------------------------------------------------------
+
+async def run(fake: FakeDiscord, who: Member, command: str, **options):
+    """The bot's response to `/position <command>`, with the message it sent."""
+    return await (await fake.slash(who, f"position {command}", **options)).response()
+
+
+async def sentence(fake: FakeDiscord, who: Member, command: str, **options) -> str:
+    """The one ephemeral sentence the bot answers a bad request with."""
+    reply = await run(fake, who, command, **options)
+    assert reply.ephemeral and not reply.embeds and not reply.components, reply
+    return reply.content
+
+
+async def rows(tmp_path: Path, sql: str, params=()) -> list[tuple]:
+    async with await Store.open(tmp_path / "bot.sqlite3") as store:
+        return [tuple(row) for row in await store.fetchall(sql, params)]
+
+
+async def entries(tmp_path: Path) -> list[tuple]:
+    return await rows(tmp_path, "SELECT t.name, e.member_id, e.stance, e.reason, e.passage FROM position_entries e"
+                                " JOIN position_topics t ON t.id = e.topic_id ORDER BY e.id")
+
+
+async def add_debate_topic(tmp_path: Path, fake: FakeDiscord) -> None:
+    async with await Store.open(tmp_path / "bot.sqlite3") as store, store.transaction() as db:
+        await ensure_debate_topic(db, guild_id=fake.guild.id, debate_id=7, motion="Tax the rich",
+                                  stances=["For", "Against", "Undecided"])
+
+
+async def history_of(fake: FakeDiscord, who: Member, target: Member):
+    """`/position history member:<target>`. The driver's `slash(member, ...)` cannot take an option named
+    `member`, so this builds the same interaction itself (reported to the fake's author)."""
+    channel = fake.default_channel
+    schema = fake._command(who, "position", CHAT_INPUT, channel)
+    walked, leaf_schema = split_command(schema, ["history"])
+    builder = OptionBuilder(fake.world, channel)
+    leaf = builder.build("position history", leaf_schema, {"member": target})
+    data = {"id": schema["id"], "name": "position", "type": 1, "options": nest(walked, schema, leaf),
+            "guild_id": str(channel.guild.id), "resolved": builder.resolved}
+    record = fake.interactions.new(APPLICATION_COMMAND, who, channel, data, name="position")
+    return await fake._dispatch(record).response()
+
+
+def members(fake: FakeDiscord, *names: str) -> list[Member]:
+    return [fake.world.add_member(fake.guild, name) for name in names]
+
+
+# -- /position set -----------------------------------------------------------------------------------------------
+
+async def test_set_on_a_new_topic_records_the_stance_privately(fake, member, tmp_path):
+    reply = await run(fake, member, "set", topic="China policy", stance="Lean support", reason="trade unions agree")
+    assert reply.ephemeral and reply.embeds[0]["title"] == "Position recorded"
+    assert "**lean support**" in reply.embeds[0]["description"]
+    assert await entries(tmp_path) == [("China policy", member.id, "lean support", "trade unions agree", None)]
+
+
+async def test_set_with_a_cited_passage_shows_its_citation(fake, member, tmp_path, library):
+    [passage] = (await library.search("nationalist exclusion", limit=1))
+    reply = await run(fake, member, "set", topic="Borders", stance="oppose", passage=passage.passage_id)
+    cited = {f["name"]: f["value"] for f in reply.embeds[0]["fields"]}["Cited"]
+    assert passage.title in cited and passage.passage_id in cited
+    assert (await entries(tmp_path))[0][4] == passage.passage_id
+
+
+@pytest.mark.parametrize(("options", "says"), [
+    ({"stance": "maybe"}, "is not a stance"),
+    ({"stance": "support", "reason": "x" * 5000}, "500 characters"),
+    ({"stance": "support", "passage": "no-such-essay:3"}, "no passage"),
+    ({"stance": "support", "passage": "not a passage id"}, "not a passage id"),
+])
+async def test_set_with_bad_input_answers_one_sentence_and_changes_nothing(fake, member, tmp_path, options, says):
+    assert says in await sentence(fake, member, "set", topic="China policy", **options)
+    assert await rows(tmp_path, "SELECT * FROM position_topics") == []
+
+
+async def test_a_close_topic_name_asks_which_and_using_the_existing_one_records_there(fake, member, tmp_path):
+    await run(fake, member, "set", topic="China policy", stance="support")
+    question = await run(fake, member, "set", topic="Chinas policy", stance="oppose")
+    assert question.ephemeral and "Which one do you mean?" in question.content
+    button = question.message.button(label="Use \u201cChina policy\u201d")
+    done = await (await fake.click(member, question.message, button["custom_id"])).response()
+    assert done.type == 7 and all(b.get("disabled") for b in done.message.iter_components() if b["type"] == 2)
+    assert [e[0] for e in await entries(tmp_path)] == ["China policy", "China policy"]
+
+
+async def test_a_close_topic_name_can_still_become_a_new_topic(fake, member, tmp_path):
+    await run(fake, member, "set", topic="China policy", stance="support")
+    question = await run(fake, member, "set", topic="Chinas policy", stance="oppose")
+    button = question.message.button(label="New topic \u201cChinas policy\u201d")
+    await (await fake.click(member, question.message, button["custom_id"])).response()
+    assert sorted(r[0] for r in await rows(tmp_path, "SELECT name FROM position_topics")) == [
+        "China policy", "Chinas policy"]
+
+
+async def test_the_same_name_in_other_case_offers_only_the_existing_topic(fake, member):
+    await run(fake, member, "set", topic="China policy", stance="support")
+    question = await run(fake, member, "set", topic="china POLICY", stance="oppose")
+    labels = [c["label"] for c in question.message.iter_components() if c["type"] == 2]
+    assert labels == ["Use \u201cChina policy\u201d", "Cancel"]
+
+
+async def test_cancelling_the_topic_question_records_nothing(fake, member, tmp_path):
+    await run(fake, member, "set", topic="China policy", stance="support")
+    question = await run(fake, member, "set", topic="Chinas policy", stance="oppose")
+    cancel = question.message.button(label="Cancel")
+    done = await (await fake.click(member, question.message, cancel["custom_id"])).response()
+    assert "nothing was recorded" in done.message.content
+    assert len(await entries(tmp_path)) == 1
+
+
+async def test_an_unanswered_topic_question_expires_and_disables_its_buttons(fake, member, monkeypatch):
+    monkeypatch.setattr(sys.modules["cogs.positions._views"], "TIMEOUT", 0.5)
+    await run(fake, member, "set", topic="China policy", stance="support")
+    question = await run(fake, member, "set", topic="Chinas policy", stance="oppose")
+
+    def expired() -> bool:
+        message = fake.messages.ephemeral[question.message.id]
+        return "expired" in message.content and all(c.get("disabled") for c in message.iter_components()
+                                                    if c["type"] == 2)
+
+    await fake.wait_for(expired, 10, "the question never expired")
+
+
+async def test_a_stance_not_on_the_chosen_topic_is_refused_on_click(fake, member, tmp_path):
+    await add_debate_topic(tmp_path, fake)
+    question = await run(fake, member, "set", topic="Tax the richer", stance="support")
+    button = question.message.button(label="Use \u201cTax the rich\u201d")
+    refusal = await (await fake.click(member, question.message, button["custom_id"])).response()
+    assert refusal.ephemeral and "is not a stance on 'Tax the rich'" in refusal.content
+    assert await entries(tmp_path) == []
+
+
+# -- autocomplete ------------------------------------------------------------------------------------------------
+
+async def test_topic_autocomplete_offers_this_servers_topics(fake, member):
+    await run(fake, member, "set", topic="China policy", stance="support")
+    await run(fake, member, "set", topic="Housing", stance="oppose")
+    choices = await (await fake.autocomplete(member, "position set", focused="topic", typed="chin")).choices()
+    assert [c["value"] for c in choices] == ["China policy"]
+
+
+async def test_stance_autocomplete_follows_the_topic(fake, member, tmp_path):
+    await add_debate_topic(tmp_path, fake)
+    debate = await (await fake.autocomplete(member, "position set", focused="stance", topic="Tax the rich")).choices()
+    assert [c["value"] for c in debate] == ["For", "Against", "Undecided"]
+    scale = await (await fake.autocomplete(member, "position set", focused="stance", topic="New thing",
+                                           typed="lean")).choices()
+    assert [c["value"] for c in scale] == ["lean support", "lean oppose"]
+
+
+async def test_passage_autocomplete_suggests_passage_ids(fake, member):
+    choices = await (await fake.autocomplete(member, "position set", focused="passage", topic="x", stance="support",
+                                             typed="nationalist exclusion")).choices()
+    assert choices and all(":" in c["value"] and len(c["name"]) <= 100 for c in choices)
+
+
+# -- /position mine and history ----------------------------------------------------------------------------------
+
+async def test_mine_lists_current_stances_only_to_me(fake, member):
+    await run(fake, member, "set", topic="China policy", stance="oppose")
+    await run(fake, member, "set", topic="China policy", stance="support")
+    reply = await run(fake, member, "mine")
+    assert reply.ephemeral
+    description = reply.embeds[0]["description"]
+    assert "**China policy**: support" in description and "oppose" not in description
+
+
+async def test_mine_with_nothing_says_how_to_start(fake, member):
+    assert "/position set" in await sentence(fake, member, "mine")
+
+
+async def test_history_shows_my_timeline_newest_first(fake, member):
+    await run(fake, member, "set", topic="China policy", stance="oppose")
+    await run(fake, member, "set", topic="China policy", stance="support", reason="changed my mind")
+    reply = await run(fake, member, "history", topic="China policy")
+    description = reply.embeds[0]["description"]
+    assert reply.ephemeral and description.index("support") < description.index("oppose")
+    assert "changed my mind" in description
+
+
+async def test_another_members_private_history_is_refused(fake, member):
+    [bob] = members(fake, "bob")
+    await run(fake, bob, "set", topic="China policy", stance="oppose")
+    refusal = await history_of(fake, member, bob)
+    assert refusal.ephemeral and not refusal.embeds and refusal.content == "bob keeps their positions private."
+
+
+async def test_another_members_history_is_shown_once_they_make_it_visible(fake, member):
+    [bob] = members(fake, "bob")
+    await run(fake, bob, "set", topic="China policy", stance="oppose")
+    await run(fake, bob, "privacy", setting="visible")
+    reply = await history_of(fake, member, bob)
+    assert reply.embeds[0]["title"] == "bob's positions" and "oppose" in reply.embeds[0]["description"]
+
+
+async def test_history_of_an_unknown_topic_is_one_sentence(fake, member):
+    assert "There is no topic 'Nothing'" in await sentence(fake, member, "history", topic="Nothing")
+
+
+# -- /position summary and topics --------------------------------------------------------------------------------
+
+async def test_summary_is_public_with_bars_and_a_chart_and_pings_nobody(fake, member):
+    voters = members(fake, "bob", "carol", "dan", "erin")
+    for voter in voters:
+        await run(fake, voter, "set", topic="China policy", stance="support")
+    await run(fake, voters[0], "privacy", setting="visible")
+    ix = await fake.slash(member, "position summary", topic="China policy")
+    message = await ix.message()
+    assert not message.ephemeral
+    [embed] = message.embeds
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert "support" in fields["Now \u2014 4 members"]
+    assert f"<@{voters[0].id}>" in fields["Visible members now"]
+    assert [a.filename for a in message.attachments] == ["distribution.png"]
+    assert message.attachments[0].data.startswith(b"\x89PNG")
+    assert message.mentions == []
+
+
+async def test_summary_never_counts_fewer_than_three_private_members(fake, member):
+    for voter in members(fake, "bob", "carol"):
+        await run(fake, voter, "set", topic="China policy", stance="oppose")
+    message = await (await fake.slash(member, "position summary", topic="China policy")).message()
+    fields = {f["name"]: f["value"] for f in message.embeds[0]["fields"]}
+    assert "Now \u2014 0 members" in fields
+    assert "at least 3" in message.embeds[0]["footer"]["text"]
+
+
+async def test_summary_of_an_unknown_topic_is_an_ephemeral_sentence(fake, member):
+    assert "There is no topic" in await sentence(fake, member, "summary", topic="Nothing")
+
+
+async def test_topics_lists_topics_with_privacy_safe_counts(fake, member, tmp_path):
+    await add_debate_topic(tmp_path, fake)
+    for voter in members(fake, "bob", "carol", "dan"):
+        await run(fake, voter, "set", topic="China policy", stance="support")
+    reply = await run(fake, member, "topics")
+    assert reply.ephemeral
+    lines = reply.embeds[0]["description"].splitlines()
+    assert lines == ["**China policy** \u2014 3 members", "**Tax the rich** \u2014 0 members \u00b7 debate"]
+
+
+# -- /position privacy, export, forget ---------------------------------------------------------------------------
+
+async def test_privacy_is_private_by_default_and_can_be_switched(fake, member, tmp_path):
+    assert await rows(tmp_path, "SELECT * FROM position_privacy") == []
+    assert "now visible" in (await run(fake, member, "privacy", setting="visible")).content
+    assert await rows(tmp_path, "SELECT visible FROM position_privacy") == [(1,)]
+    assert "now private" in (await run(fake, member, "privacy", setting="private")).content
+    assert await rows(tmp_path, "SELECT visible FROM position_privacy") == [(0,)]
+
+
+async def test_export_sends_my_data_as_json_and_csv(fake, member):
+    [bob] = members(fake, "bob")
+    await run(fake, member, "set", topic="China policy", stance="support", reason="=cmd")
+    await run(fake, bob, "set", topic="China policy", stance="oppose")
+    reply = await run(fake, member, "export")
+    assert reply.ephemeral
+    files = {a.filename: a.data for a in reply.attachments}
+    data = json.loads(files["positions.json"])
+    assert data["member_id"] == str(member.id) and [e["stance"] for e in data["entries"]] == ["support"]
+    table = list(csv.DictReader(io.StringIO(files["positions.csv"].decode())))
+    assert [(r["topic"], r["reason"]) for r in table] == [("China policy", "'=cmd")]
+
+
+async def test_forget_with_nothing_to_forget_is_one_sentence(fake, member):
+    assert await sentence(fake, member, "forget") == "You have no positions here to forget."
+
+
+async def test_forget_erases_my_entries_after_the_confirm_button(fake, member, tmp_path):
+    [bob] = members(fake, "bob")
+    await run(fake, member, "set", topic="China policy", stance="support")
+    await run(fake, bob, "set", topic="China policy", stance="oppose")
+    question = await run(fake, member, "forget")
+    assert question.ephemeral and "cannot be undone" in question.content
+    assert len(await entries(tmp_path)) == 2  # nothing erased before the click
+    button = question.message.button(label="Forget")
+    done = await (await fake.click(member, question.message, button["custom_id"])).response()
+    assert "Erased 1 entry" in done.message.content
+    assert [e[1] for e in await entries(tmp_path)] == [bob.id]
+
+
+async def test_forget_one_topic_keeps_the_others(fake, member, tmp_path):
+    await run(fake, member, "set", topic="China policy", stance="support")
+    await run(fake, member, "set", topic="Housing", stance="oppose")
+    question = await run(fake, member, "forget", topic="Housing")
+    await (await fake.click(member, question.message, question.message.button(label="Forget")["custom_id"])).response()
+    assert [e[0] for e in await entries(tmp_path)] == ["China policy"]
+
+
+async def test_cancelling_forget_erases_nothing(fake, member, tmp_path):
+    await run(fake, member, "set", topic="China policy", stance="support")
+    question = await run(fake, member, "forget")
+    await (await fake.click(member, question.message, question.message.button(label="Cancel")["custom_id"])).response()
+    assert len(await entries(tmp_path)) == 1
+
+
+# -- /position report --------------------------------------------------------------------------------------------
+
+async def test_report_is_for_organizers_only(fake, member):
+    await run(fake, member, "set", topic="China policy", stance="support")
+    assert "Only organizers" in await sentence(fake, member, "report", topic="China policy")
+
+
+async def test_report_names_only_members_who_chose_visible(fake, member):
+    organizer = fake.world.add_member(fake.guild, "olga", permissions=P.MANAGE_GUILD)
+    bob, carol, dan, erin = members(fake, "bob", "carol", "dan", "erin")
+    for voter in (bob, carol, dan, erin):
+        await run(fake, voter, "set", topic="China policy", stance="support")
+    await run(fake, bob, "privacy", setting="visible")
+    message = await (await fake.slash(organizer, "position report", topic="China policy")).message()
+    assert message.ephemeral
+    [attachment] = message.attachments
+    table = list(csv.DictReader(io.StringIO(attachment.data.decode())))
+    today = [r for r in table if r["stance"] == "support"][-1]
+    assert (today["members"], today["visible_members"]) == ("4", "bob")
+    assert not any("carol" in r["visible_members"] or "dan" in r["visible_members"] for r in table)

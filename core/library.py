@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from .errors import Conflict, InvalidInput, NotFound
 from .essays import Essay, LoadProblem, load_folder, parse_essay
-from .search import CANDIDATES, Candidate, document_frequencies, index_body, plan_query, rerank
+from .search import CANDIDATES, RETRIEVAL_BUDGET, Candidate, index_text, plan_query, rerank
 from .store import Store
 from .text import fold
 from .vocabulary import Vocabulary
@@ -135,7 +136,8 @@ class Library:
     async def _write_essay(self, essay: Essay, *, origin: str, raw: bytes | None = None,
                            guild_id: int | None = None, added_by: int | None = None) -> None:
         vocabulary = await self.vocabulary()
-        new_counts = document_frequencies([p.text for p in essay.passages])
+        indexed = [index_text(p.text) for p in essay.passages]
+        new_counts = Counter(term for item in indexed for term in item.terms)
         async with self._store.transaction() as db:
             old_counts, old_passages = await self._unindex(db, essay.slug)
             cursor = await db.execute(
@@ -144,12 +146,9 @@ class Library:
                 (essay.slug, essay.title, essay.author, essay.publication, essay.year, essay.source, origin,
                  essay.content_hash, raw, guild_id, added_by))
             essay_id = cursor.lastrowid
-            for passage in essay.passages:
-                cursor = await db.execute(
-                    "INSERT INTO passages (essay_id, paragraph, section, text) VALUES (?,?,?,?)",
-                    (essay_id, passage.paragraph, passage.section, passage.text))
-                await db.execute("INSERT INTO passage_index (rowid, body) VALUES (?, ?)",
-                                 (cursor.lastrowid, index_body(passage.text)))
+            await db.executemany(
+                "INSERT INTO passages (essay_id, paragraph, section, text, body) VALUES (?,?,?,?,?)",
+                [(essay_id, p.paragraph, p.section, p.text, item.body) for p, item in zip(essay.passages, indexed)])
             delta = _merge(new_counts, old_counts, sign=-1)
             await _apply_vocabulary(db, delta)
         vocabulary.update(delta, passages=len(essay.passages) - old_passages)
@@ -166,15 +165,13 @@ class Library:
 
     @staticmethod
     async def _unindex(db, slug: str) -> tuple[dict[str, int], int]:
-        """Delete an essay and its index rows inside the caller's transaction; returns its word and passage counts."""
+        """Delete an essay inside the caller's transaction; returns its word and passage counts."""
         async with db.execute(
-            "SELECT p.id, p.text FROM passages p JOIN essays e ON e.id = p.essay_id WHERE e.slug = ?", (slug,)
+            "SELECT p.body FROM passages p JOIN essays e ON e.id = p.essay_id WHERE e.slug = ?", (slug,)
         ) as cursor:
             rows = list(await cursor.fetchall())
-        if rows:
-            await db.executemany("DELETE FROM passage_index WHERE rowid = ?", [(row["id"],) for row in rows])
-        await db.execute("DELETE FROM essays WHERE slug = ?", (slug,))
-        return dict(document_frequencies([row["text"] for row in rows])), len(rows)
+        await db.execute("DELETE FROM essays WHERE slug = ?", (slug,))  # passages and their index rows follow
+        return dict(Counter(term for row in rows for term in set(row["body"].split()))), len(rows)
 
     # -- reading ---------------------------------------------------------------------------------------------
 
@@ -238,20 +235,21 @@ class Library:
         plan = plan_query(query, await self.vocabulary())
         if not plan.groups:
             return []
-        sql = ("SELECT i.rowid AS id, p.essay_id, p.text, bm25(passage_index) AS rank FROM passage_index i"
-               " JOIN passages p ON p.id = i.rowid WHERE passage_index MATCH ?")
-        params: list[object] = [plan.fts_query]
-        if essay_id is not None:
-            sql += " AND p.essay_id = ?"
-            params.append(essay_id)
-        sql += " ORDER BY rank LIMIT ?"
-        params.append(CANDIDATES)
+        fts_query = plan.fts_query(RETRIEVAL_BUDGET)
+        if essay_id is None:
+            sql = ("SELECT i.id, i.rank, p.essay_id, p.body FROM (SELECT rowid AS id, rank FROM passage_index"
+                   " WHERE passage_index MATCH ? ORDER BY rank LIMIT ?) i JOIN passages p ON p.id = i.id")
+            params = [fts_query, CANDIDATES]
+        else:
+            sql = ("SELECT i.rowid AS id, i.rank, p.essay_id, p.body FROM passage_index i JOIN passages p"
+                   " ON p.id = i.rowid WHERE passage_index MATCH ? AND p.essay_id = ? ORDER BY i.rank LIMIT ?")
+            params = [fts_query, essay_id, CANDIDATES]
         try:
             rows = await self._store.fetchall(sql, params)
         except sqlite3.OperationalError:
-            log.exception("full-text query failed for plan %r", plan.fts_query)
+            log.exception("full-text query failed for plan %r", fts_query)
             return []
-        candidates = [Candidate(row["id"], row["essay_id"], row["rank"], row["text"]) for row in rows]
+        candidates = [Candidate(row["id"], row["essay_id"], row["rank"], row["body"]) for row in rows]
         ranked = rerank(plan, candidates, diversify=essay_id is None)[:limit]
         details = await self._records_by_id([c.passage_id for c in ranked])
         return [
@@ -259,7 +257,7 @@ class Library:
                 passage_id=details[c.passage_id].key, essay_slug=details[c.passage_id].essay_slug,
                 title=details[c.passage_id].title, author=details[c.passage_id].author,
                 section=details[c.passage_id].section, paragraph=details[c.passage_id].paragraph,
-                score=c.score, text=c.text, matched=c.matched)
+                score=c.score, text=details[c.passage_id].text, matched=c.matched)
             for c in ranked
         ]
 

@@ -2,8 +2,8 @@
 
 Two stages. SQLite FTS5 (porter stemming, BM25) finds candidates for the query's content words, each word widened
 with its likely spelling corrections and compound forms. The candidates are then re-ranked on three signals:
-BM25 itself, how many of the query's words the passage covers, and — for longer queries — how close the passage
-comes to containing the query verbatim (rapidfuzz), which is what a remembered phrase looks like.
+BM25 itself, how much of the query the passage covers (rare words weigh more), and — for longer queries — how
+close the passage comes to containing the query verbatim (rapidfuzz), which is what a remembered phrase looks like.
 """
 
 from __future__ import annotations
@@ -14,66 +14,69 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from .text import STOPWORDS, fold, joined, parts, words
+from .text import STOPWORDS, compounds, fold, pieces
 from .vocabulary import Vocabulary
 
 CANDIDATES = 60
 PHRASE_MIN_WORDS = 4
+# Below this rapidfuzz closeness a passage shares only scattered words with the query, not a phrase.
+PHRASE_FLOOR = 60.0
 # A word this rare next to a much more frequent near-spelling is treated as a possible typo of it.
 RARE_DF = 2
 MORE_FREQUENT = 10
 # Weights of the re-ranking signals; tuned on the kinds of queries in the development set, never on items.
 W_BM25, W_COVERAGE, W_PHRASE = 0.45, 0.35, 0.45
 SAME_ESSAY_DECAY = 0.97
-# Below this rapidfuzz closeness a passage shares only scattered words with the query, not a phrase.
-PHRASE_FLOOR = 60.0
+# Retrieval reads at most about this many postings: the most common query words are left to the re-ranker,
+# which still counts them, because BM25 has to score every passage they occur in and they barely change it.
+RETRIEVAL_BUDGET = 2500
 
 
-def index_terms(text: str) -> list[str]:
-    """The words the index holds for a passage: each word, the parts of compounds and compounds written as one."""
-    terms: list[str] = []
-    for word in words(fold(text)):
-        pieces = parts(word)
-        terms.extend(pieces)
-        if len(pieces) > 1:
-            terms.append(joined(word))
-    return terms
+@dataclass(frozen=True)
+class IndexedText:
+    """A passage as the index sees it: its folded words in order, then its compounds written as one."""
+    body: str
+    terms: frozenset[str]
 
 
-def index_body(text: str) -> str:
-    return " ".join(index_terms(text))
-
-
-def document_frequencies(texts: list[str]) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update(set(index_terms(text)))
-    return counts
+def index_text(text: str) -> IndexedText:
+    folded = fold(text)
+    words, joined = pieces(folded), compounds(folded)
+    return IndexedText(body=" ".join(words + joined), terms=frozenset(words) | frozenset(joined))
 
 
 @dataclass(frozen=True)
 class TermGroup:
-    """One word of the query and the spellings that stand for it."""
+    """One word of the query and the spellings that stand for it, with how many passages hold any of them."""
     word: str
     alternatives: tuple[str, ...]
+    df: int
+    forms: frozenset[str]
 
 
 @dataclass(frozen=True)
 class QueryPlan:
-    folded: str
+    phrase: str
     groups: tuple[TermGroup, ...]
     weights: tuple[float, ...]
-    word_count: int
 
     @property
-    def fts_query(self) -> str:
-        terms = dict.fromkeys(alt for group in self.groups for alt in group.alternatives)
+    def word_count(self) -> int:
+        return self.phrase.count(" ") + 1 if self.phrase else 0
+
+    def fts_query(self, budget: int) -> str:
+        """An FTS5 OR query over the rarest groups whose passages add up to about `budget` (always at least one)."""
+        chosen: list[TermGroup] = []
+        for group in sorted(self.groups, key=lambda g: g.df):
+            if chosen and sum(g.df for g in chosen) + group.df > budget:
+                break
+            chosen.append(group)
+        terms = dict.fromkeys(alt for group in chosen for alt in group.alternatives)
         return " OR ".join(f'"{term}"' for term in terms)
 
 
 def plan_query(query: str, vocabulary: Vocabulary) -> QueryPlan:
-    folded = fold(query)
-    tokens = [piece for word in words(folded) for piece in parts(word)]
+    tokens = pieces(fold(query))
     keep_all = all(t in STOPWORDS for t in tokens)
     groups: list[TermGroup] = []
     for index, word in enumerate(tokens):
@@ -83,17 +86,21 @@ def plan_query(query: str, vocabulary: Vocabulary) -> QueryPlan:
         if word in vocabulary:
             alternatives.append(word)
             if vocabulary.df(word) <= RARE_DF:
-                alternatives += [c for c in vocabulary.corrections(word) if vocabulary.df(c) >= MORE_FREQUENT * vocabulary.df(word)][:1]
+                frequent = [c for c in vocabulary.corrections(word) if vocabulary.df(c) >= MORE_FREQUENT * vocabulary.df(word)]
+                alternatives += frequent[:1]
         else:
             alternatives += vocabulary.corrections(word)
             alternatives += _split_compound(word, vocabulary)
         if index + 1 < len(tokens) and (word + tokens[index + 1]) in vocabulary:
             alternatives.append(word + tokens[index + 1])
         if alternatives:
-            groups.append(TermGroup(word, tuple(dict.fromkeys(alternatives))))
+            alternatives = list(dict.fromkeys(alternatives))
+            df = sum(vocabulary.df(alt.split()[0]) for alt in alternatives)
+            forms = frozenset().union(*(vocabulary.forms(piece) for alt in alternatives for piece in alt.split()))
+            groups.append(TermGroup(word, tuple(alternatives), df, forms))
     total = max(vocabulary.passages, 1)
-    weights = tuple(_idf(max(vocabulary.df(alt) for alt in group.alternatives), total) for group in groups)
-    return QueryPlan(folded=folded, groups=tuple(groups), weights=weights, word_count=len(tokens))
+    weights = tuple(_idf(min(group.df, total), total) for group in groups)
+    return QueryPlan(phrase=" ".join(tokens), groups=tuple(groups), weights=weights)
 
 
 def _idf(df: int, total: int) -> float:
@@ -115,7 +122,7 @@ class Candidate:
     passage_id: int
     essay_id: int
     bm25: float
-    text: str
+    body: str
     score: float = 0.0
     matched: tuple[str, ...] = field(default=())
 
@@ -126,23 +133,17 @@ def rerank(plan: QueryPlan, candidates: list[Candidate], *, diversify: bool) -> 
         return []
     best_bm25 = min(c.bm25 for c in candidates) or -1.0
     use_phrase = plan.word_count >= PHRASE_MIN_WORDS
+    total_weight = sum(plan.weights) or 1.0
+    wanted = frozenset().union(*(group.forms for group in plan.groups))
     for candidate in candidates:
-        passage_words = set(words(fold(candidate.text)))
-        passage_words |= {piece for word in passage_words for piece in parts(word)}
-        matched: list[str] = []
-        covered = 0.0
-        for group, weight in zip(plan.groups, plan.weights):
-            hits = [w for w in passage_words if any(_same_stem(w, alt) for alt in group.alternatives)]
-            if hits:
-                covered += weight
-                matched.extend(hits)
-        coverage = covered / sum(plan.weights) if plan.groups else 0.0
-        score = W_BM25 * (candidate.bm25 / best_bm25) + W_COVERAGE * coverage
+        matched = wanted.intersection(candidate.body.split())
+        covered = sum(weight for group, weight in zip(plan.groups, plan.weights) if not group.forms.isdisjoint(matched))
+        score = W_BM25 * (candidate.bm25 / best_bm25) + W_COVERAGE * covered / total_weight
         if use_phrase:
-            closeness = fuzz.partial_ratio(plan.folded, fold(candidate.text))
+            closeness = fuzz.partial_ratio(plan.phrase, candidate.body)
             score += W_PHRASE * max(0.0, closeness - PHRASE_FLOOR) / (100.0 - PHRASE_FLOOR)
         candidate.score = score
-        candidate.matched = tuple(sorted(set(matched)))
+        candidate.matched = tuple(sorted(matched))
     ranked = sorted(candidates, key=lambda c: c.score, reverse=True)
     return _diversify(ranked) if diversify else ranked
 
@@ -155,15 +156,3 @@ def _diversify(ranked: list[Candidate]) -> list[Candidate]:
         seen[candidate.essay_id] += 1
     return sorted(ranked, key=lambda c: c.score, reverse=True)
 
-
-def _same_stem(word: str, term: str) -> bool:
-    """Cheap stand-in for the index's stemming, for coverage and highlighting: equal, or sharing a long prefix."""
-    if " " in term:
-        return word in term.split()
-    if word == term:
-        return True
-    shortest = min(len(word), len(term))
-    if shortest < 4:
-        return False
-    prefix = max(4, shortest - 2)
-    return word[:prefix] == term[:prefix] and abs(len(word) - len(term)) <= 4

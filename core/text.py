@@ -15,7 +15,10 @@ _QUOTES = str.maketrans({
     "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ",
 })
 _WORD = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*")
+_PIECE = re.compile(r"[a-z0-9]+")
+_SEPARATORS = re.compile(r"['\-]")
 _SPACES = re.compile(r"\s+")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 # Words that carry no topic: common English function words plus the filler of questions members type
 # ("what does it say about ..."). Dropping them keeps ranking on content words and keeps queries fast.
@@ -35,8 +38,9 @@ anything something thing things actually
 
 def fold(text: str) -> str:
     """Lower-case, straight quotes and hyphens, no accents: the form used for every comparison."""
-    text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.translate(_QUOTES)
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     return _SPACES.sub(" ", text).strip().lower()
 
 
@@ -45,11 +49,12 @@ def words(folded: str) -> list[str]:
     return _WORD.findall(folded)
 
 
-def parts(word: str) -> list[str]:
-    """The pieces of a compound word: "top-down" -> ["top", "down"]; a plain word is its own only part."""
-    return [p for p in re.split(r"['\-]", word) if p]
+def pieces(folded: str) -> list[str]:
+    """Words of already-folded text with compounds broken up: "top-down view" -> ["top", "down", "view"]."""
+    return _PIECE.findall(folded)
 
 
-def joined(word: str) -> str:
-    """A compound written as one word: "wet'suwet'en" -> "wetsuweten"."""
-    return re.sub(r"['\-]", "", word)
+def compounds(folded: str) -> list[str]:
+    """Hyphen and apostrophe compounds written as one word: "wet'suwet'en" -> ["wetsuweten"]."""
+    return [_SEPARATORS.sub("", w) for w in _WORD.findall(folded) if "-" in w or "'" in w]
+

@@ -1,8 +1,9 @@
 """The corpus dictionary used to correct misspelled query words.
 
-Words are kept with their document frequency and bucketed by length, so a correction compares a word only with
-words of about its length. Among close candidates the more frequent word wins: a member who types "capitol" in a
-library that says "capital" forty times means "capital".
+Candidates come from a deletion index (every known word is also filed under each of its one-letter deletions, as
+SymSpell does), so a lookup is a few dictionary hits instead of a scan of the vocabulary; rapidfuzz then measures
+how far each candidate really is. Among close candidates the more frequent word wins: a member who types
+"capitol" in a library that says "capital" forty times means "capital".
 """
 
 from __future__ import annotations
@@ -12,28 +13,31 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
-from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 MIN_LENGTH = 4          # shorter words have too many neighbours to guess from
-FREQUENCY_WEIGHT = 0.25
+FREQUENCY_WEIGHT = 0.25  # one edit is worth about a 16x difference in frequency
 
 
 def max_edits(word: str) -> int:
-    """Insertions plus deletions allowed (a swapped letter costs two): more for longer words."""
+    """Insertions plus deletions allowed (a changed letter costs two): more for longer words."""
     return 2 if len(word) <= 5 else 3 if len(word) <= 9 else 4
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
 class Vocabulary:
     def __init__(self, counts: Iterable[tuple[str, int]] = (), *, passages: int = 0) -> None:
         self.passages = passages
-        self._df: Counter[str] = Counter()
-        self._by_length: dict[int, set[str]] = defaultdict(set)
-        self._frozen: dict[int, list[str]] = {}
-        self.update(dict(counts))
+        self._df: Counter[str] = Counter(dict(counts))
+        # Lookup tables for corrections and word forms, built at the first search rather than during indexing.
+        self._by_deletion: defaultdict[str, list[str]] | None = None
+        self._by_stem: defaultdict[str, set[str]] | None = None
 
     def __contains__(self, word: str) -> bool:
-        return self._df.get(word, 0) > 0
+        return word in self._df
 
     def __len__(self) -> int:
         return len(self._df)
@@ -45,15 +49,42 @@ class Vocabulary:
         """Add (positive) or remove (negative) document counts, and the change in the number of passages."""
         self.passages += passages
         for word, change in delta.items():
-            count = self._df[word] + change
+            before = self._df.get(word, 0)
+            count = before + change
             if count > 0:
                 self._df[word] = count
-                self._by_length[len(word)].add(word)
-            else:
-                self._df.pop(word, None)
-                self._by_length[len(word)].discard(word)
-            self._frozen.pop(len(word), None)
+                if before == 0 and self._by_stem is not None:
+                    self._file(word)
+            elif before > 0:
+                del self._df[word]
+                if self._by_stem is not None:
+                    self._unfile(word)
         self.corrections.cache_clear()
+
+    def _tables(self) -> tuple[defaultdict[str, list[str]], defaultdict[str, set[str]]]:
+        if self._by_deletion is None or self._by_stem is None:
+            self._by_deletion, self._by_stem = defaultdict(list), defaultdict(set)
+            for word in self._df:
+                self._file(word)
+        return self._by_deletion, self._by_stem
+
+    def _file(self, word: str) -> None:
+        self._by_stem[stem(word)].add(word)
+        if word.isalpha() and len(word) >= MIN_LENGTH - 1:
+            for key in _deletions(word) | {word}:
+                self._by_deletion[key].append(word)
+
+    def _unfile(self, word: str) -> None:
+        self._by_stem[stem(word)].discard(word)
+        if word.isalpha() and len(word) >= MIN_LENGTH - 1:
+            for key in _deletions(word) | {word}:
+                self._by_deletion[key].remove(word)
+                if not self._by_deletion[key]:
+                    del self._by_deletion[key]
+
+    def forms(self, word: str) -> frozenset[str]:
+        """Every known word sharing a stem with `word` ("faction" -> factional, factions, ...), and the word itself."""
+        return frozenset(self._tables()[1].get(stem(word), ())) | {word}
 
     @lru_cache(maxsize=4096)
     def corrections(self, word: str, limit: int = 2) -> tuple[str, ...]:
@@ -61,18 +92,28 @@ class Vocabulary:
         if len(word) < MIN_LENGTH or not word.isalpha():
             return ()
         most = max_edits(word)
-        found: list[tuple[float, str]] = []
-        for length in range(len(word) - most, len(word) + most + 1):
-            for candidate, distance, _ in process.extract(
-                word, self._bucket(length), scorer=Indel.distance, score_cutoff=most, limit=8
-            ):
-                if candidate != word:
-                    # Fewer edits first; among near-ties the more frequent word (one edit ~ 16x the frequency).
-                    found.append((distance - FREQUENCY_WEIGHT * math.log2(self._df[candidate]), candidate))
-        found.sort()
-        return tuple(candidate for _, candidate in found[:limit])
+        by_deletion = self._tables()[0]
+        candidates = {c for key in _deletions(word) | {word} for c in by_deletion.get(key, ())}
+        if not candidates and most > 2:
+            # Two changes in one word escape the one-deletion index: scan the words that start the same way.
+            candidates = {w for w in self._df if w[:2] == word[:2] and abs(len(w) - len(word)) <= most}
+        candidates.discard(word)
+        scored = []
+        for candidate in candidates:
+            distance = Indel.distance(word, candidate, score_cutoff=most)
+            if distance <= most:
+                scored.append((distance - FREQUENCY_WEIGHT * math.log2(self._df[candidate]), candidate))
+        scored.sort()
+        return tuple(candidate for _, candidate in scored[:limit])
 
-    def _bucket(self, length: int) -> list[str]:
-        if length not in self._frozen:
-            self._frozen[length] = sorted(self._by_length.get(length, ()))
-        return self._frozen[length]
+
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ism", "ist", "ity", "ed", "es", "ly", "s")
+
+
+def stem(word: str) -> str:
+    """A light stemmer for telling which words matched ("factional" ~ "factionalism"); the index uses porter."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    return word[:7]

@@ -20,12 +20,23 @@ CREATE TABLE passages (
     essay_id   INTEGER NOT NULL REFERENCES essays(id) ON DELETE CASCADE,
     paragraph  INTEGER NOT NULL,
     section    TEXT NOT NULL DEFAULT '',
-    text       TEXT NOT NULL,
+    text       TEXT NOT NULL,              -- as written, for display
+    body       TEXT NOT NULL,              -- folded words in order, then compounds written as one ("topdown")
     UNIQUE (essay_id, paragraph)
 );
 
--- rowid = passages.id. `body` is the folded text plus joined compounds ("top-down" -> also "topdown").
-CREATE VIRTUAL TABLE passage_index USING fts5(body, tokenize = 'porter unicode61 remove_diacritics 2');
+-- Full-text index over passages.body (external content: the text is stored once, in passages).
+CREATE VIRTUAL TABLE passage_index USING fts5(
+    body, content = 'passages', content_rowid = 'id', tokenize = 'porter unicode61 remove_diacritics 2'
+);
+
+-- Triggers keep the index in step with passages, including deletes that cascade from essays.
+CREATE TRIGGER passages_indexed AFTER INSERT ON passages BEGIN
+    INSERT INTO passage_index (rowid, body) VALUES (new.id, new.body);
+END;
+CREATE TRIGGER passages_unindexed AFTER DELETE ON passages BEGIN
+    INSERT INTO passage_index (passage_index, rowid, body) VALUES ('delete', old.id, old.body);
+END;
 
 -- Unstemmed words with the number of passages containing them: the dictionary for correcting typos.
 CREATE TABLE vocabulary (

@@ -4,7 +4,7 @@ import pytest
 
 from core.errors import InvalidInput, NotFound
 from core.library import Library
-from core.search import index_terms, plan_query
+from core.search import index_text, plan_query
 from core.text import fold
 from core.vocabulary import Vocabulary
 
@@ -21,8 +21,8 @@ def test_fold_removes_accents_quotes_and_case(text: str, folded: str):
     assert fold(text) == folded
 
 
-def test_index_terms_keep_compound_parts_and_the_joined_form():
-    assert index_terms("Wet’suwet’en top-down") == ["wet", "suwet", "en", "wetsuweten", "top", "down", "topdown"]
+def test_index_keeps_words_in_order_then_compounds_written_as_one():
+    assert index_text("Wet’suwet’en top-down").body == "wet suwet en top down wetsuweten topdown"
 
 
 @pytest.mark.parametrize(

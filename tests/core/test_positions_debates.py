@@ -1,0 +1,65 @@
+"""Positions and debates together on one real database: recorded votes enter the log; forgetting reaches both."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.debates import DebateRepo, Format, build_spec, forget_member
+from core.positions import PositionLog
+from core.store import Store
+
+GUILD, CHANNEL, ORGANIZER = 100, 5, 9
+ROSA, KARL = 1, 2
+
+
+@pytest.fixture
+def debates(store: Store) -> DebateRepo:
+    return DebateRepo(store)
+
+
+@pytest.fixture
+def positions(store: Store) -> PositionLog:
+    return PositionLog(store, forget_votes=forget_member)
+
+
+async def start(debates: DebateRepo, *, secret: bool = False):
+    spec = build_spec(motion="The chapter joins the coalition", format=Format.OXFORD, secret=secret)
+    return await debates.start(spec, guild_id=GUILD, channel_id=CHANNEL, author_id=ORGANIZER)
+
+
+async def vote(debates: DebateRepo, debate, member: int, choice: int) -> None:
+    await debates.vote(GUILD, debate.id, member_id=member, member_roles=frozenset(), choices=(choice,))
+
+
+async def test_a_recorded_vote_becomes_the_members_stance_with_the_debate_as_source(debates, positions):
+    debate = await start(debates)
+    await vote(debates, debate, ROSA, 1)
+    [entry] = await positions.current(GUILD, ROSA)
+    assert (entry.topic, entry.stance, entry.debate_id) == ("The chapter joins the coalition", "Against", debate.id)
+
+
+async def test_a_secret_vote_never_enters_the_log(debates, positions, store):
+    debate = await start(debates, secret=True)
+    await vote(debates, debate, ROSA, 0)
+    assert await positions.history(GUILD, ROSA) == []
+    assert (await store.fetchone("SELECT COUNT(*) FROM position_entries"))[0] == 0
+
+
+async def test_forget_withdraws_the_vote_in_an_open_debate_and_erases_its_entry(debates, positions):
+    debate = await start(debates)
+    await vote(debates, debate, ROSA, 0)
+    await vote(debates, debate, KARL, 1)
+    forgotten = await positions.forget(GUILD, ROSA)
+    assert (forgotten.entries, forgotten.votes) == (1, 1)
+    results = await debates.results(await debates.get(GUILD, debate.id))
+    assert results.tally.voters == 1
+    assert await positions.history(GUILD, ROSA) == [] and len(await positions.history(GUILD, KARL)) == 1
+
+
+async def test_forget_keeps_a_closed_debates_count_without_the_member(debates, positions):
+    debate = await start(debates)
+    await vote(debates, debate, ROSA, 0)
+    closed = await debates.close(GUILD, debate.id)
+    await positions.forget(GUILD, ROSA)
+    assert (await debates.results(closed)).tally.voters == 1
+    assert all(v.voter != str(ROSA) for v in await debates.votes(closed))

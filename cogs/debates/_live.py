@@ -14,6 +14,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
+import aiohttp
 import discord
 
 from core.debates import Debate, DebateRepo, render_results
@@ -74,8 +75,8 @@ class LiveTallies:
         channel = self._bot.get_partial_messageable(debate.channel_id, guild_id=debate.guild_id)
         try:
             await channel.get_partial_message(debate.message_id).edit(**fields)
-        except discord.HTTPException as error:
-            log.warning("could not update debate %s message %s: %s", debate.id, debate.message_id, error.status)
+        except (discord.HTTPException, aiohttp.ClientError) as error:
+            log.warning("could not update debate %s message %s: %r", debate.id, debate.message_id, error)
 
     def stop(self) -> None:
         for task in self._pending.values():

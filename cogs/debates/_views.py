@@ -114,7 +114,8 @@ class VoteSelect(_Persistent, discord.ui.DynamicItem[discord.ui.Select], templat
 
 
 class ReasonModal(ErrorReplyingModal):
-    reason = discord.ui.TextInput(label="Reason", style=discord.TextStyle.paragraph, max_length=500)
+    reason = discord.ui.TextInput(label="Reason", style=discord.TextStyle.paragraph, max_length=500,
+                                  custom_id="reason")
 
     def __init__(self, debate: Debate, option: int) -> None:
         label = debate.options[option]

@@ -1,8 +1,12 @@
-"""Helpers for the debate end-to-end tests: opening a debate as an organizer and finding its message."""
+"""Helpers for the debate end-to-end tests: opening a debate as an organizer, finding its message, reading the
+bot's database, and planting a copy of a debate's buttons (as a member's stale client or another server has)."""
 
 from __future__ import annotations
 
-from tests.fakediscord import FakeDiscord, Member, Message, P
+import sqlite3
+from pathlib import Path
+
+from tests.fakediscord import Channel, FakeDiscord, Member, Message, P
 
 EDIT_ROUTE = ('PATCH', '/channels/{channel_id}/messages/{message_id}')
 
@@ -19,9 +23,36 @@ async def open_debate(fake: FakeDiscord, who: Member, **options) -> tuple[Messag
     return message, reply.content
 
 
+async def reply_to(interaction) -> str:
+    response = await interaction.response()
+    assert response.ephemeral, response
+    return response.content
+
+
 def debate_id(message: Message) -> int:
     return int(message.embeds[0]['title'].split('#')[1].split()[0])
 
 
 def edits_of(fake: FakeDiscord, message: Message) -> list:
     return [r for r in fake.requests_to(*EDIT_ROUTE) if r.path.endswith(f'/messages/{message.id}')]
+
+
+def fresh(fake: FakeDiscord, message: Message) -> Message:
+    return fake.world.find_message(message.id)
+
+
+def planted_buttons(fake: FakeDiscord, channel: Channel, custom_ids: list[str]) -> Message:
+    """A bot message carrying these buttons, as if an older copy of a debate message were still on screen."""
+    buttons = [{'type': 2, 'style': 1, 'label': str(i), 'custom_id': cid} for i, cid in enumerate(custom_ids)]
+    return fake.messages.create(channel, fake.world.bot, {'content': 'old copy', 'components': [
+        {'type': 1, 'components': buttons}]}, [])
+
+
+def db_rows(workdir: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    with sqlite3.connect(workdir / 'bot.sqlite3') as db:
+        return db.execute(sql, params).fetchall()
+
+
+def db_write(workdir: Path, sql: str, params: tuple = ()) -> None:
+    with sqlite3.connect(workdir / 'bot.sqlite3') as db:
+        db.execute(sql, params)

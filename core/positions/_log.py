@@ -7,6 +7,7 @@ commit together. Every query names the server, so nothing of a member crosses fr
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -132,11 +133,15 @@ class PositionLog:
         return None if row is None else await self._topic(row)
 
     async def similar(self, guild_id: int, name: str, *, limit: int = 3) -> list[Topic]:
-        """Topics whose names are close to `name` (including the same name typed differently), best first."""
+        """Topics whose names are close to `name` (including the same name typed differently), best first.
+
+        Names with different numbers are never close: "Budget 2025" is not "Budget 2026".
+        """
         rows = await self._store.fetchall(_TOPIC_SELECT + " WHERE guild_id = ?", (guild_id,))
         choices = {row["id"]: row["folded"] for row in rows}
-        best = process.extract(fold(" ".join(name.split())), choices, scorer=fuzz.token_sort_ratio,
-                               score_cutoff=SIMILAR_SCORE, limit=limit)
+        wanted = fold(" ".join(name.split()))
+        choices = {topic_id: folded for topic_id, folded in choices.items() if _numbers(folded) == _numbers(wanted)}
+        best = process.extract(wanted, choices, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILAR_SCORE, limit=limit)
         by_id = {row["id"]: row for row in rows}
         return [await self._topic(by_id[topic_id]) for _, _, topic_id in best]
 
@@ -282,4 +287,9 @@ class PositionLog:
                       parse_stamp(row["created_at"])) for row in rows]
 
 
+def _numbers(folded: str) -> list[str]:
+    return _NUMBER.findall(folded)
+
+
+_NUMBER = re.compile(r"\d+")
 _TOPIC_SELECT = "SELECT id, guild_id, name, folded, debate_id, created_at FROM position_topics"

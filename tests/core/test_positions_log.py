@@ -157,6 +157,12 @@ async def test_names_close_to_an_existing_topic_are_found(positions, typed, foun
     assert [t.name for t in similar] == (["China policy"] if found else [])
 
 
+@pytest.mark.parametrize(("existing", "typed"), [("Budget 2025", "Budget 2026"), ("topic 0", "topic 1")])
+async def test_names_that_differ_in_a_number_are_different_topics(positions, existing, typed):
+    await positions.set_stance_on_new_topic(GUILD, ROSA, existing, "support")
+    assert await positions.similar(GUILD, typed) == []
+
+
 async def test_topics_of_another_server_are_never_found(positions):
     await positions.set_stance_on_new_topic(OTHER_GUILD, ROSA, "China policy", "support")
     assert await positions.similar(GUILD, "China policy") == []

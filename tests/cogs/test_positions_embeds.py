@@ -1,0 +1,63 @@
+"""/position embeds stay within Discord's limits whatever members typed and however much there is."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import discord
+import pytest
+
+from cogs.positions._embeds import build_history_embed, build_mine_embed, build_summary_embed, build_topics_embed
+from cogs.utils import limits
+from core.library import PassageRecord
+from core.positions import Entry, Topic, TopicCount
+from core.positions._summary import summarize
+
+NOW = datetime(2026, 6, 30, tzinfo=UTC)
+LONG_NAME = "A" * 100
+REASON = "why " * 125  # 500 characters
+PASSAGE = PassageRecord("essay:1", "essay", "T" * 300, "Author " * 20, "Section " * 30, 1, "text")
+
+
+def assert_within_limits(embed: discord.Embed) -> None:
+    assert len(embed.title or "") <= limits.EMBED_TITLE
+    assert len(embed.description or "") <= limits.EMBED_DESCRIPTION
+    assert len(embed.fields) <= limits.EMBED_FIELDS
+    for field in embed.fields:
+        assert len(field.name) <= limits.EMBED_FIELD_NAME and 0 < len(field.value) <= limits.EMBED_FIELD_VALUE
+    assert len(embed) <= limits.EMBED_TOTAL
+
+
+def many_entries(count: int) -> list[Entry]:
+    return [Entry(f"{LONG_NAME[:90]} {n}", 5, "lean support", REASON, "essay:1", "member", NOW - timedelta(hours=n))
+            for n in range(count)]
+
+
+@pytest.mark.parametrize("count", [1, 40, 1000])
+def test_mine_and_history_fit_however_many_entries(count):
+    entries = many_entries(count)
+    citations = {"essay:1": PASSAGE}
+    mine = build_mine_embed(entries, citations)
+    history = build_history_embed(entries, citations, whose="someone-with-a-long-name's" * 5, topic=LONG_NAME)
+    for embed in (mine, history):
+        assert_within_limits(embed)
+    if count == 1000:
+        assert "/position export" in history.description
+
+
+def test_topics_fit_however_many_topics():
+    topics = [TopicCount(f"{LONG_NAME[:95]} {n}", n, n % 2 == 0) for n in range(500)]
+    assert_within_limits(build_topics_embed(topics))
+
+
+def test_summary_of_a_25_option_debate_with_long_labels_fits():
+    options = tuple(f"{'Option ' * 7}{n:02d}"[:55] for n in range(25))
+    topic = Topic(1, 1, LONG_NAME, options, 7, NOW - timedelta(days=3))
+    entries = []
+    for member in range(300):
+        entries.append(Entry(topic.name, member, options[member % 25], None, None, "debate:7", NOW - timedelta(days=2)))
+        entries.append(Entry(topic.name, member, options[(member + 1) % 25], None, None, "member", NOW - timedelta(days=1)))
+    visible = set(range(0, 300, 2))
+    embed = build_summary_embed(summarize(topic, entries, visible, NOW), chart="distribution.png")
+    assert_within_limits(embed)
+    assert embed.image.url == "attachment://distribution.png"

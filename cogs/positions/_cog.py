@@ -40,11 +40,13 @@ class Positions(commands.GroupCog, group_name="position"):
 
     # -- autocomplete ------------------------------------------------------------------------------------------
 
-    async def topic_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async def topic_autocomplete(self, interaction: discord.Interaction,
+                                 current: str) -> list[app_commands.Choice[str]]:
         names = await self.positions.topic_names(interaction.guild_id, current, limit=limits.CHOICES)
         return [app_commands.Choice(name=cap(name, limits.CHOICE_NAME), value=name) for name in names]
 
-    async def stance_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async def stance_autocomplete(self, interaction: discord.Interaction,
+                                  current: str) -> list[app_commands.Choice[str]]:
         typed_topic = getattr(interaction.namespace, "topic", None) or ""
         topic = await self.positions.find(interaction.guild_id, typed_topic) if typed_topic.strip() else None
         stances = topic.stances if topic is not None else SCALE
@@ -94,7 +96,8 @@ class Positions(commands.GroupCog, group_name="position"):
             else:
                 entry = await self.positions.set_stance(guild, member, chosen, stance, reason=reason,
                                                         passage=cited and cited.key)
-            log.info("guild %s: member %s set a stance (%s topic)", guild, member, "new" if chosen is None else "a")
+            log.info("guild %s: member %s set a stance on %s topic", guild, member,
+                     "a new" if chosen is None else "an existing")
             return None, build_stance_embed(entry, _citations_of(cited), new_topic=chosen is None)
 
         existing = await self.positions.find(guild, name)
@@ -114,8 +117,8 @@ class Positions(commands.GroupCog, group_name="position"):
         listed = ", ".join(f"\u201c{c.name}\u201d" for c in candidates)
         question = cap(f"There is already a topic close to \u201c{name}\u201d: {listed}. Which one do you mean?",
                        limits.CONTENT)
-        await interaction.response.send_message(question, view=TopicChoiceView(interaction, candidates, new_name, record),
-                                                ephemeral=True)
+        view = TopicChoiceView(interaction, candidates, new_name, record)
+        await interaction.response.send_message(question, view=view, ephemeral=True)
 
     @app_commands.command()
     async def mine(self, interaction: discord.Interaction) -> None:

@@ -46,10 +46,6 @@ class Entry:
         return int(number) if prefix == "debate" else None
 
 
-def debate_source(debate_id: int) -> str:
-    return f"debate:{debate_id}"
-
-
 def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(_STAMP)
 

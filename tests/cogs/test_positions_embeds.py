@@ -56,7 +56,8 @@ def test_summary_of_a_25_option_debate_with_long_labels_fits():
     entries = []
     for member in range(300):
         entries.append(Entry(topic.name, member, options[member % 25], None, None, "debate:7", NOW - timedelta(days=2)))
-        entries.append(Entry(topic.name, member, options[(member + 1) % 25], None, None, "member", NOW - timedelta(days=1)))
+        entries.append(Entry(topic.name, member, options[(member + 1) % 25], None, None, "member",
+                             NOW - timedelta(days=1)))
     visible = set(range(0, 300, 2))
     embed = build_summary_embed(summarize(topic, entries, visible, NOW), chart="distribution.png")
     assert_within_limits(embed)

@@ -147,3 +147,10 @@ async def test_persistent_button_works_on_a_message_from_before_a_restart(fake: 
         assert fake.world.message(message.channel_id, message.id).content == 'voted 1 in debate 7'
     finally:
         await stop_sample_bot(bot, task)
+
+
+async def test_an_option_called_member_is_an_option_not_the_acting_member(fake: FakeDiscord, sample_bot, member):
+    bob = fake.world.add_member(fake.guild, 'bob')
+    # /echo has no option 'member': the driver's own check answers, not a TypeError about the argument
+    with pytest.raises(InvalidOptions, match="'member'"):
+        await fake.slash(member, 'echo', text='hi', member=bob)

@@ -381,8 +381,11 @@ class FakeDiscord:
         self.notify()
         return Interaction(self, rec)
 
-    async def slash(self, member: Member, command: str, *, in_channel: Channel | None = None, **options: Any) -> Interaction:
-        """Run ``/command`` (``'debate start'`` for a subcommand) with typed options, as ``member``."""
+    async def slash(self, member: Member, command: str, /, *, in_channel: Channel | None = None, **options: Any) -> Interaction:
+        """Run ``/command`` (``'debate start'`` for a subcommand) with typed options, as ``member``.
+
+        ``member`` and ``command`` are positional-only, so options may be called ``member`` or ``command``.
+        """
         self._require_bot()
         channel = in_channel or self.default_channel
         top, *path = command.split()
@@ -400,7 +403,7 @@ class FakeDiscord:
         return self._dispatch(rec)
 
     async def autocomplete(
-        self, member: Member, command: str, *, focused: str, typed: str = '', in_channel: Channel | None = None,
+        self, member: Member, command: str, /, *, focused: str, typed: str = '', in_channel: Channel | None = None,
         **options: Any,
     ) -> Interaction:
         """The member is typing into option ``focused`` (its text: ``options[focused]`` or ``typed``)."""
@@ -419,7 +422,7 @@ class FakeDiscord:
         rec = self.interactions.new(AUTOCOMPLETE, member, channel, data, name=top)
         return self._dispatch(rec)
 
-    async def message_command(self, member: Member, name: str, target: Message) -> Interaction:
+    async def message_command(self, member: Member, name: str, target: Message, /) -> Interaction:
         """Apps → ``name`` on ``target`` (a message context-menu command)."""
         self._require_bot()
         channel = self.world.channel(target.channel_id)
@@ -434,7 +437,7 @@ class FakeDiscord:
         return self._dispatch(rec)
 
     async def user_command(
-        self, member: Member, name: str, target: Member, *, in_channel: Channel | None = None
+        self, member: Member, name: str, target: Member, /, *, in_channel: Channel | None = None
     ) -> Interaction:
         """Apps → ``name`` on a member (a user context-menu command)."""
         self._require_bot()
@@ -465,7 +468,7 @@ class FakeDiscord:
         assert channel is not None
         return msg, channel
 
-    async def click(self, member: Member, message: Message | int, custom_id: str) -> Interaction:
+    async def click(self, member: Member, message: Message | int, custom_id: str, /) -> Interaction:
         """Click the button ``custom_id`` on ``message``."""
         self._require_bot()
         msg, channel = self._component_message(member, message)
@@ -479,7 +482,7 @@ class FakeDiscord:
         return self._dispatch(rec)
 
     async def select(
-        self, member: Member, message: Message | int, custom_id: str, values: Iterable[Any]
+        self, member: Member, message: Message | int, custom_id: str, values: Iterable[Any], /
     ) -> Interaction:
         """Pick ``values`` in the select menu ``custom_id`` (option values, or Members/Roles/Channels)."""
         self._require_bot()
@@ -511,7 +514,7 @@ class FakeDiscord:
         return self._dispatch(rec)
 
     async def submit_modal(
-        self, member: Member, source: Interaction | dict[str, Any], values: dict[str, str]
+        self, member: Member, source: Interaction | dict[str, Any], values: dict[str, str], /
     ) -> Interaction:
         """Fill in and submit the modal the bot opened in answer to ``source``."""
         self._require_bot()

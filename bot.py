@@ -90,9 +90,7 @@ def _point_at_discord(settings: Settings) -> None:
 # -- library commands --------------------------------------------------------------------------------------------
 
 def format_result(rank: int, result: SearchResult) -> str:
-    where = f"§ {result.section}, " if result.section else ""
-    byline = f" — {result.author}" if result.author else ""
-    return f"{rank}. {result.title}{byline} ({where}¶{result.paragraph}) [{result.passage_id}]\n   {result.text}\n"
+    return f"{rank}. {result.citation} [{result.passage_id}]\n   {result.text}\n"
 
 
 async def search_command(settings: Settings, query: str | None, essay: str | None, limit: int, as_json: bool) -> int:

@@ -39,6 +39,13 @@ class EssayInfo:
     sections: int
 
 
+def citation(title: str, author: str, section: str, paragraph: int) -> str:
+    """'Title — Author, § Section, ¶12': how the bot cites a passage everywhere."""
+    byline = f" \u2014 {author}" if author else ""
+    where = f"\u00a7 {section}, " if section else ""
+    return f"{title}{byline}, {where}\u00b6{paragraph}"
+
+
 @dataclass(frozen=True)
 class PassageRecord:
     """A passage with everything needed to cite it."""
@@ -49,6 +56,10 @@ class PassageRecord:
     section: str
     paragraph: int
     text: str
+
+    @property
+    def citation(self) -> str:
+        return citation(self.title, self.author, self.section, self.paragraph)
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,10 @@ class SearchResult:
     score: float
     text: str
     matched: tuple[str, ...]
+
+    @property
+    def citation(self) -> str:
+        return citation(self.title, self.author, self.section, self.paragraph)
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
@@ -260,6 +275,13 @@ class Library:
                 score=c.score, text=details[c.passage_id].text, matched=c.matched)
             for c in ranked
         ]
+
+    async def best_per_essay(self, topic: str) -> list[SearchResult]:
+        """The most relevant passage of each essay that has one among the top results, best first."""
+        best: dict[str, SearchResult] = {}
+        for result in await self.search(topic, limit=MAX_RESULTS):
+            best.setdefault(result.essay_slug, result)
+        return list(best.values())
 
     async def find_titles(self, text: str, *, limit: int = 25) -> list[EssayInfo]:
         """Essays whose title or slug matches what was typed so far, best first (for autocomplete)."""

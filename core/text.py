@@ -58,3 +58,15 @@ def compounds(folded: str) -> list[str]:
     """Hyphen and apostrophe compounds written as one word: "wet'suwet'en" -> ["wetsuweten"]."""
     return [_SEPARATORS.sub("", w) for w in _WORD.findall(folded) if "-" in w or "'" in w]
 
+
+
+_NOISE = re.compile(r"https?://\S+|<a?:\w+:\d+>|<[@#][!&]?\d+>|`{3}.*?`{3}", re.DOTALL)
+
+
+def query_from_message(content: str, limit: int) -> str:
+    """What to search for from a chat message: its words without links, mentions or code, cut at a word boundary."""
+    text = _SPACES.sub(" ", _NOISE.sub(" ", content)).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    return cut[: cut.rfind(" ")] if " " in cut else cut

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 EXTENSIONS = (
     "cogs.meta",
     "cogs.settings",
+    "cogs.quotes",
     "cogs.debates",
     "cogs.positions",
 )

@@ -1,0 +1,105 @@
+"""/quote, the Find passages message menu, and /compare."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from core.errors import InvalidInput
+from core.library import MAX_QUERY
+from core.text import query_from_message
+
+from ..utils.limits import cap
+from ._autocomplete import essay_choices, resolve_essay
+from ._embeds import build_compare_embed
+from ._views import ContextButton, QuoteBrowser
+
+log = logging.getLogger(__name__)
+
+NO_RESULTS = "No passages match \u201c{query}\u201d. Try fewer words, or other ones."
+
+
+class Quotes(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        self.library = bot.services.library
+        self.find_menu = app_commands.ContextMenu(name="Find passages", callback=self.find_passages)
+        self.find_menu.guild_only = True
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.find_menu)
+        self.bot.add_dynamic_items(ContextButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.find_menu.name, type=self.find_menu.type)
+        self.bot.remove_dynamic_items(ContextButton)
+
+    @app_commands.command()
+    @app_commands.guild_only()
+    async def quote(self, interaction: discord.Interaction, query: app_commands.Range[str, 1, MAX_QUERY],
+                    essay: str | None = None, count: app_commands.Range[int, 1, 5] = 3) -> None:
+        """Find passages in the essays: a remembered phrase, keywords, a name or a question.
+
+        Parameters
+        ----------
+        query:
+            What to look for; typos are fine.
+        essay:
+            Search only this essay.
+        count:
+            How many passages to show (1-5, default 3).
+        """
+        slug = await resolve_essay(self.library, essay) if essay else None
+        await self._answer(interaction, query, essay=slug, count=count)
+
+    @quote.autocomplete("essay")
+    async def quote_essay(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await essay_choices(self.library, current)
+
+    async def find_passages(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        """Passages from the essays that speak to a message, to back a point in a live discussion."""
+        query = query_from_message(message.content, MAX_QUERY)
+        if not query:
+            raise InvalidInput("That message has no text to search the essays for.")
+        await self._answer(interaction, query, essay=None, count=3)
+
+    async def _answer(self, interaction: discord.Interaction, query: str, *, essay: str | None, count: int) -> None:
+        query = " ".join(query.split())
+        if not query:
+            raise InvalidInput("Type a few words to search for.")
+        if len(query) > MAX_QUERY:
+            raise InvalidInput(f"That search is too long: keep it under {MAX_QUERY} characters.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        results = await self.library.search(query, essay=essay, limit=count)
+        log.info("search in guild %s: %d results", interaction.guild_id, len(results))
+        if not results:
+            await interaction.followup.send(NO_RESULTS.format(query=cap(query, 100)), ephemeral=True)
+            return
+        view = QuoteBrowser(interaction, self.library, results, cap(query, 100))
+        await interaction.followup.send(embed=view.embed(), view=view, ephemeral=True)
+
+    @app_commands.command()
+    @app_commands.guild_only()
+    async def compare(self, interaction: discord.Interaction, topic: app_commands.Range[str, 1, MAX_QUERY],
+                      public: bool = False) -> None:
+        """What each essay says on a topic: its most relevant passage, side by side.
+
+        Parameters
+        ----------
+        topic:
+            The topic to compare the essays on.
+        public:
+            Post the comparison in the channel instead of showing it only to you.
+        """
+        topic = " ".join(topic.split())
+        if not topic:
+            raise InvalidInput("Name a topic to compare the essays on.")
+        await interaction.response.defer(ephemeral=not public, thinking=True)
+        results = await self.library.best_per_essay(topic)
+        if not results:
+            await interaction.followup.send(NO_RESULTS.format(query=cap(topic, 100)), ephemeral=True)
+            return
+        await interaction.followup.send(embed=build_compare_embed(cap(topic, 100), results), ephemeral=not public)

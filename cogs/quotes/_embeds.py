@@ -1,0 +1,153 @@
+"""Embeds for quotes and the essay library, each built by a function that stays inside Discord's limits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import discord
+
+from core.library import EssayInfo, PassageRecord, SearchResult
+from core.text import fold, pieces
+
+from ..utils import limits
+from ..utils.limits import cap
+
+COLOUR = discord.Colour.dark_red()
+ELLIPSIS = "\u2026"
+# Room a quote gets in an embed description, leaving space for the context around it.
+QUOTE_ROOM = 1500
+CONTEXT_ROOM = 900
+_WORD = re.compile(r"[\w'’\-]+")
+
+
+def highlight(text: str, matched: Sequence[str]) -> str:
+    """The text with Markdown escaped and every word that matched the search in bold."""
+    wanted = set(matched)
+    out, last = [], 0
+    for match in _WORD.finditer(text):
+        out.append(discord.utils.escape_markdown(text[last:match.start()]))
+        word = discord.utils.escape_markdown(match.group())
+        out.append(f"**{word}**" if wanted and wanted.intersection(pieces(fold(match.group()))) else word)
+        last = match.end()
+    out.append(discord.utils.escape_markdown(text[last:]))
+    return "".join(out)
+
+
+def excerpt(text: str, matched: Sequence[str], room: int) -> str:
+    """At most `room` characters of `text`, centred on its first matched word, with ellipses where cut."""
+    if len(text) <= room:
+        return text
+    wanted = set(matched)
+    first = next((m.start() for m in _WORD.finditer(text) if wanted.intersection(pieces(fold(m.group())))), 0)
+    start = max(0, min(first - room // 3, len(text) - room))
+    if start:
+        start = text.find(" ", start) + 1 or start
+    end = start + room - 2
+    if end < len(text):
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
+    return (ELLIPSIS if start else "") + text[start:end].strip() + (ELLIPSIS if end < len(text) else "")
+
+
+def quoted(text: str, matched: Sequence[str], room: int) -> str:
+    """A passage as an embed block quote: trimmed around the match, matched words bold, capped to `room`."""
+    body = highlight(excerpt(text, matched, room), matched)
+    return cap("> " + body.replace("\n", "\n> "), room + 200)
+
+
+def build_result_embed(result: SearchResult, *, index: int, total: int, query: str,
+                       context: Sequence[PassageRecord] = ()) -> discord.Embed:
+    """One search result in the browser, optionally with the paragraphs around it."""
+    before = [p for p in context if p.paragraph < result.paragraph]
+    after = [p for p in context if p.paragraph > result.paragraph]
+    parts = [f"*{cap(discord.utils.escape_markdown(p.text), CONTEXT_ROOM)}*" for p in before]
+    parts.append(quoted(result.text, result.matched, QUOTE_ROOM))
+    parts += [f"*{cap(discord.utils.escape_markdown(p.text), CONTEXT_ROOM)}*" for p in after]
+    embed = discord.Embed(
+        title=cap(f"Result {index + 1} of {total} for \u201c{query}\u201d", limits.EMBED_TITLE),
+        description=cap("\n\n".join(parts), limits.EMBED_DESCRIPTION),
+        colour=COLOUR,
+    )
+    embed.set_footer(text=cap(f"{result.citation} \u00b7 {result.passage_id}", limits.EMBED_FOOTER))
+    return embed
+
+
+def build_posted_quote_embed(passage: PassageRecord) -> discord.Embed:
+    """A quote posted publicly in a discussion: the passage with its citation."""
+    embed = discord.Embed(description=quoted(passage.text, (), limits.EMBED_DESCRIPTION - 300), colour=COLOUR)
+    embed.set_author(name=cap(passage.title, limits.EMBED_AUTHOR))
+    embed.set_footer(text=cap(f"{passage.citation} \u00b7 {passage.key}", limits.EMBED_FOOTER))
+    return embed
+
+
+def build_context_embed(passages: Sequence[PassageRecord], centre: str) -> discord.Embed:
+    """A passage with the paragraphs before and after it; the quoted one as a block quote."""
+    room = (limits.EMBED_DESCRIPTION - 100) // max(1, len(passages))
+    parts = []
+    for passage in passages:
+        text = cap(discord.utils.escape_markdown(passage.text), room)
+        parts.append("> " + text.replace("\n", "\n> ") if passage.key == centre else f"*{text}*")
+    middle = next((p for p in passages if p.key == centre), passages[0])
+    embed = discord.Embed(title=cap(f"In context: {middle.title}", limits.EMBED_TITLE),
+                          description=cap("\n\n".join(parts), limits.EMBED_DESCRIPTION), colour=COLOUR)
+    embed.set_footer(text=cap(middle.citation, limits.EMBED_FOOTER))
+    return embed
+
+
+def build_compare_embed(topic: str, results: Sequence[SearchResult]) -> discord.Embed:
+    """The best passage of each essay on a topic, one field per essay, all inside the 6,000-character total."""
+    title = cap(f"What the essays say about \u201c{topic}\u201d", limits.EMBED_TITLE)
+    shown = list(results[: limits.EMBED_FIELDS])
+    budget = limits.EMBED_TOTAL - len(title) - 150  # the footer and some slack
+    embed = discord.Embed(title=title, colour=COLOUR)
+    for result in shown:
+        name = cap(result.title, limits.EMBED_FIELD_NAME)
+        room = min(limits.EMBED_FIELD_VALUE, budget // len(shown) - len(name))
+        cite = f"\n\u2014 {result.citation}"
+        value = quoted(result.text, result.matched, max(60, room - len(cite) - 220))
+        embed.add_field(name=name, value=cap(value, room - len(cite)) + cite, inline=False)
+    if len(results) > len(shown):
+        embed.set_footer(text=f"{len(results) - len(shown)} more essays also touch on this; narrow the topic.")
+    return embed
+
+
+def build_library_pages(essays: Sequence[EssayInfo]) -> list[discord.Embed]:
+    """The essay library, as many pages as its list needs."""
+    lines = []
+    for info in essays:
+        byline = f" \u2014 {discord.utils.escape_markdown(info.author)}" if info.author else ""
+        lines.append(f"**{discord.utils.escape_markdown(info.title)}**{byline}\n"
+                     f"{info.passages} passages \u00b7 {info.sections} sections \u00b7 `{info.slug}`")
+    pages = _pack(lines, limits.EMBED_DESCRIPTION - 200) or ["The library is empty: organizers can /essay add one."]
+    return [discord.Embed(title=f"Essay library ({len(essays)})", description=page, colour=COLOUR)
+            .set_footer(text=f"Page {n} of {len(pages)}") for n, page in enumerate(pages, 1)]
+
+
+def build_reading_pages(info: EssayInfo, passages: Sequence[PassageRecord]) -> list[discord.Embed]:
+    """An essay to read, a section (or part of a long one) per page."""
+    pages: list[tuple[str, str]] = []
+    sections = list(dict.fromkeys(p.section for p in passages))
+    for section in sections:
+        lines = [f"`\u00b6{p.paragraph}` {discord.utils.escape_markdown(p.text)}" for p in passages if p.section == section]
+        lines = [cap(line, limits.EMBED_DESCRIPTION - 300) for line in lines]
+        pages += [(section, chunk) for chunk in _pack(lines, limits.EMBED_DESCRIPTION - 300)]
+    byline = f" \u2014 {info.author}" if info.author else ""
+    return [
+        discord.Embed(title=cap(f"{info.title}{byline}", limits.EMBED_TITLE), description=body, colour=COLOUR)
+        .set_footer(text=cap(f"{section or 'Opening'} \u00b7 page {n} of {len(pages)}", limits.EMBED_FOOTER))
+        for n, (section, body) in enumerate(pages, 1)
+    ]
+
+
+def _pack(lines: Sequence[str], room: int) -> list[str]:
+    """Lines joined into as few chunks of at most `room` characters as they fit in."""
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        if current and len(current) + 2 + len(line) > room:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n\n{line}" if current else line
+    if current:
+        chunks.append(current)
+    return chunks

@@ -1,0 +1,75 @@
+"""Short-lived views owned by one member: they refuse other members, and disable themselves when done or expired."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+import discord
+
+from . import limits
+from .errors import ErrorReplyingView
+from .limits import cap
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = 120.0
+NOT_YOURS = "These buttons are for the member who asked."
+
+OnConfirm = Callable[[discord.Interaction], Awaitable[str]]
+
+
+class OwnedView(ErrorReplyingView):
+    """Buttons for one member that disable themselves after a choice or when the view times out."""
+
+    expired_text: str | None = "This question expired; nothing was changed."
+
+    def __init__(self, interaction: discord.Interaction, *, timeout: float = TIMEOUT) -> None:
+        super().__init__(timeout=timeout)
+        self.asked = interaction  # its token edits the (ephemeral) message when the view expires
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.asked.user.id:
+            return True
+        await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        return False
+
+    async def on_timeout(self) -> None:
+        self.disable()
+        try:
+            if self.expired_text is None:
+                await self.asked.edit_original_response(view=self)
+            else:
+                await self.asked.edit_original_response(content=self.expired_text, view=self)
+        except discord.HTTPException:
+            log.info("could not mark an expired view for interaction %s", self.asked.id)
+
+    async def finish(self, interaction: discord.Interaction, content: str | None,
+                     embed: discord.Embed | None = None) -> None:
+        self.disable()
+        self.stop()
+        await interaction.response.edit_message(content=content, embed=embed, view=self)
+
+    def disable(self) -> None:
+        for item in self.children:
+            if isinstance(item, (discord.ui.Button, discord.ui.Select)):
+                item.disabled = True
+
+
+class ConfirmView(OwnedView):
+    """A destructive action behind one red button, with Cancel beside it."""
+
+    def __init__(self, interaction: discord.Interaction, label: str, on_confirm: OnConfirm, *,
+                 cancelled: str = "Cancelled; nothing was changed.") -> None:
+        super().__init__(interaction)
+        self.on_confirm = on_confirm
+        self.cancelled = cancelled
+        self.confirm.label = cap(label, limits.BUTTON_LABEL)
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await self.finish(interaction, await self.on_confirm(interaction))
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await self.finish(interaction, self.cancelled)

@@ -80,12 +80,12 @@ def parse_essay(
     """Parse one essay file. Explicit arguments win over front matter. Raises InvalidInput saying what is wrong."""
     if not raw.strip():
         raise InvalidInput("the file is empty")
+    if b"\x00" in raw:
+        raise InvalidInput("the file is binary, not text")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput("the file is not UTF-8 text") from None
-    if "\x00" in text:
-        raise InvalidInput("the file is binary, not text")
+        raise InvalidInput("the file is not UTF-8 text (save it as UTF-8)") from None
     meta, body = _split_front_matter(text.replace("\r\n", "\n").replace("\r", "\n"))
     markdown = not source.lower().endswith(".txt")
     blocks = _markdown_blocks(body) if markdown else _text_blocks(body)

@@ -135,7 +135,11 @@ class Library:
         title = title.strip()
         if not title:
             raise InvalidInput("Give the essay a title.")
-        essay = parse_essay(raw, source=filename, title=title, author=author.strip(), publication=publication.strip())
+        try:
+            essay = parse_essay(raw, source=filename, title=title, author=author.strip(),
+                                publication=publication.strip())
+        except InvalidInput as exc:
+            raise InvalidInput(f"That file can't be added: {exc.message}.") from None
         duplicate = await self._store.fetchone(
             "SELECT slug FROM essays WHERE slug = ? OR lower(title) = lower(?)", (essay.slug, essay.title))
         if duplicate is not None:

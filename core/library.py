@@ -24,6 +24,8 @@ from .vocabulary import Vocabulary
 log = logging.getLogger(__name__)
 
 MAX_QUERY = 300
+# Essays indexed per transaction at start-up: FTS5 writes one index segment per transaction.
+BATCH_PASSAGES = 5000
 MAX_RESULTS = 25
 
 
@@ -111,7 +113,7 @@ class Library:
         """Index new and changed essays from the folder; drop folder essays whose file is gone. Uploads stay."""
         essays, problems = load_folder(folder)
         stored = {row["slug"]: row for row in await self._store.fetchall("SELECT slug, origin, content_hash FROM essays")}
-        indexed, unchanged = [], 0
+        changed, unchanged = [], 0
         for essay in essays:
             row = stored.get(essay.slug)
             if row is not None and row["origin"] == "upload":
@@ -119,8 +121,10 @@ class Library:
             elif row is not None and row["content_hash"] == essay.content_hash:
                 unchanged += 1
             else:
-                await self._write_essay(essay, origin="folder")
-                indexed.append(essay.slug)
+                changed.append(essay)
+        for batch in _batches(changed, BATCH_PASSAGES):
+            await self._write_essays(batch, origin="folder")
+        indexed = [essay.slug for essay in changed]
         on_disk = {essay.slug for essay in essays}
         removed = [slug for slug, row in stored.items() if row["origin"] == "folder" and slug not in on_disk]
         for slug in removed:
@@ -144,7 +148,7 @@ class Library:
             "SELECT slug FROM essays WHERE slug = ? OR lower(title) = lower(?)", (essay.slug, essay.title))
         if duplicate is not None:
             raise Conflict(f"An essay with that title is already in the library ({duplicate['slug']}).")
-        await self._write_essay(essay, origin="upload", raw=raw, guild_id=guild_id, added_by=added_by)
+        await self._write_essays([essay], origin="upload", raw=raw, guild_id=guild_id, added_by=added_by)
         return await self.essay(essay.slug)
 
     async def remove(self, slug: str) -> EssayInfo:
@@ -152,26 +156,32 @@ class Library:
         await self._delete_essay(slug)
         return info
 
-    async def _write_essay(self, essay: Essay, *, origin: str, raw: bytes | None = None,
-                           guild_id: int | None = None, added_by: int | None = None) -> None:
+    async def _write_essays(self, essays: list[Essay], *, origin: str, raw: bytes | None = None,
+                            guild_id: int | None = None, added_by: int | None = None) -> None:
+        """(Re-)index essays in one transaction: one index flush and one vocabulary update for the whole batch."""
         vocabulary = await self.vocabulary()
-        indexed = [index_text(p.text) for p in essay.passages]
-        new_counts = Counter(term for item in indexed for term in item.terms)
+        delta: Counter[str] = Counter()
+        passages_added = 0
         async with self._store.transaction() as db:
-            old_counts, old_passages = await self._unindex(db, essay.slug)
-            cursor = await db.execute(
-                "INSERT INTO essays (slug, title, author, publication, year, source, origin, content_hash, raw,"
-                " guild_id, added_by) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (essay.slug, essay.title, essay.author, essay.publication, essay.year, essay.source, origin,
-                 essay.content_hash, raw, guild_id, added_by))
-            essay_id = cursor.lastrowid
-            await db.executemany(
-                "INSERT INTO passages (essay_id, paragraph, section, text, body) VALUES (?,?,?,?,?)",
-                [(essay_id, p.paragraph, p.section, p.text, item.body) for p, item in zip(essay.passages, indexed)])
-            delta = _merge(new_counts, old_counts, sign=-1)
-            await _apply_vocabulary(db, delta)
-        vocabulary.update(delta, passages=len(essay.passages) - old_passages)
-        log.info("indexed essay %s (%d passages)", essay.slug, len(essay.passages))
+            for essay in essays:
+                indexed = [index_text(p.text) for p in essay.passages]
+                old_counts, old_passages = await self._unindex(db, essay.slug)
+                cursor = await db.execute(
+                    "INSERT INTO essays (slug, title, author, publication, year, source, origin, content_hash, raw,"
+                    " guild_id, added_by) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (essay.slug, essay.title, essay.author, essay.publication, essay.year, essay.source, origin,
+                     essay.content_hash, raw, guild_id, added_by))
+                await db.executemany(
+                    "INSERT INTO passages (essay_id, paragraph, section, text, body) VALUES (?,?,?,?,?)",
+                    [(cursor.lastrowid, p.paragraph, p.section, p.text, item.body)
+                     for p, item in zip(essay.passages, indexed)])
+                delta.update(term for item in indexed for term in item.terms)
+                delta.subtract(old_counts)
+                passages_added += len(essay.passages) - old_passages
+            changes = {word: count for word, count in delta.items() if count}
+            await _apply_vocabulary(db, changes)
+        vocabulary.update(changes, passages=passages_added)
+        log.info("indexed %d essays (%d passages)", len(essays), sum(len(e.passages) for e in essays))
 
     async def _delete_essay(self, slug: str) -> None:
         vocabulary = await self.vocabulary()
@@ -315,11 +325,17 @@ def _record(row: sqlite3.Row) -> PassageRecord:
                          author=row["author"], section=row["section"], paragraph=row["paragraph"], text=row["text"])
 
 
-def _merge(plus: dict[str, int], minus: dict[str, int], *, sign: int) -> dict[str, int]:
-    delta = dict(plus)
-    for word, count in minus.items():
-        delta[word] = delta.get(word, 0) + sign * count
-    return {word: change for word, change in delta.items() if change}
+def _batches(essays: list[Essay], passages: int) -> list[list[Essay]]:
+    """Essays grouped so that each group holds about `passages` passages."""
+    batches: list[list[Essay]] = [[]]
+    size = 0
+    for essay in essays:
+        if batches[-1] and size + len(essay.passages) > passages:
+            batches.append([])
+            size = 0
+        batches[-1].append(essay)
+        size += len(essay.passages)
+    return [batch for batch in batches if batch]
 
 
 async def _apply_vocabulary(db, delta: dict[str, int]) -> None:

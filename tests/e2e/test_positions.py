@@ -13,9 +13,6 @@ import pytest
 from core.positions import ensure_debate_topic
 from core.store import Store
 from tests.fakediscord import FakeDiscord, Member, P
-from tests.fakediscord.commands import CHAT_INPUT
-from tests.fakediscord.interactions import APPLICATION_COMMAND
-from tests.fakediscord.options import OptionBuilder, nest, split_command
 
 pytestmark = pytest.mark.usefixtures("chapter_bot")
 
@@ -48,20 +45,6 @@ async def add_debate_topic(tmp_path: Path, fake: FakeDiscord) -> None:
     async with await Store.open(tmp_path / "bot.sqlite3") as store, store.transaction() as db:
         await ensure_debate_topic(db, guild_id=fake.guild.id, debate_id=7, motion="Tax the rich",
                                   stances=["For", "Against", "Undecided"])
-
-
-async def history_of(fake: FakeDiscord, who: Member, target: Member):
-    """`/position history member:<target>`. The driver's `slash(member, ...)` cannot take an option named
-    `member`, so this builds the same interaction itself (reported to the fake's author)."""
-    channel = fake.default_channel
-    schema = fake._command(who, "position", CHAT_INPUT, channel)
-    walked, leaf_schema = split_command(schema, ["history"])
-    builder = OptionBuilder(fake.world, channel)
-    leaf = builder.build("position history", leaf_schema, {"member": target})
-    data = {"id": schema["id"], "name": "position", "type": 1, "options": nest(walked, schema, leaf),
-            "guild_id": str(channel.guild.id), "resolved": builder.resolved}
-    record = fake.interactions.new(APPLICATION_COMMAND, who, channel, data, name="position")
-    return await fake._dispatch(record).response()
 
 
 def members(fake: FakeDiscord, *names: str) -> list[Member]:
@@ -204,15 +187,14 @@ async def test_history_shows_my_timeline_newest_first(fake, member):
 async def test_another_members_private_history_is_refused(fake, member):
     [bob] = members(fake, "bob")
     await run(fake, bob, "set", topic="China policy", stance="oppose")
-    refusal = await history_of(fake, member, bob)
-    assert refusal.ephemeral and not refusal.embeds and refusal.content == "bob keeps their positions private."
+    assert await sentence(fake, member, "history", member=bob) == "bob keeps their positions private."
 
 
 async def test_another_members_history_is_shown_once_they_make_it_visible(fake, member):
     [bob] = members(fake, "bob")
     await run(fake, bob, "set", topic="China policy", stance="oppose")
     await run(fake, bob, "privacy", setting="visible")
-    reply = await history_of(fake, member, bob)
+    reply = await run(fake, member, "history", member=bob)
     assert reply.embeds[0]["title"] == "bob's positions" and "oppose" in reply.embeds[0]["description"]
 
 

@@ -76,15 +76,25 @@ def typo(word: str, rng: random.Random) -> str:
 KINDS = ("typo", "keywords", "name", "question")
 
 
+def remembered_phrase(text: list[str], rng: random.Random) -> list[str]:
+    """4-9 consecutive words with at least two content words in them (nobody recalls "by the from as")."""
+    for _ in range(20):
+        start = rng.randrange(0, max(1, len(text) - 8))
+        phrase = text[start:start + rng.randint(4, 9)]
+        if sum(w not in STOPWORDS for w in phrase) >= 2:
+            return phrase
+    return phrase
+
+
 def make_queries(texts: list[list[str]], count: int, rng: random.Random) -> list[tuple[str, str]]:
     queries = []
     for n in range(count):
         text = rng.choice(texts)
         content = [w for w in text if w not in STOPWORDS] or text
         kind = KINDS[n % len(KINDS)]
-        if kind == "typo":        # a remembered phrase with typos
-            start = rng.randrange(0, max(1, len(text) - 8))
-            query = " ".join(typo(w, rng) if rng.random() < 0.3 else w for w in text[start:start + rng.randint(4, 9)])
+        if kind == "typo":        # a remembered phrase with typos: people remember phrases by their content words
+            phrase = remembered_phrase(text, rng)
+            query = " ".join(typo(w, rng) if rng.random() < 0.3 else w for w in phrase)
         elif kind == "keywords":  # a few of the passage's content words
             query = " ".join(rng.sample(content, min(3, len(content))))
         elif kind == "name":      # the passage's longest word, maybe misspelled

@@ -64,15 +64,27 @@ class QueryPlan:
     def word_count(self) -> int:
         return self.phrase.count(" ") + 1 if self.phrase else 0
 
-    def fts_query(self, budget: int) -> str:
-        """An FTS5 OR query over the rarest groups whose passages add up to about `budget` (always at least one)."""
+    def fts_queries(self, budget: int) -> list[str]:
+        """FTS5 queries to try in turn, each scoring about `budget` passages at most where the words allow.
+
+        Normally one OR query over the rarest words. When even the rarest word is in more than `budget` passages,
+        first the passages holding all of the (at most four) rarest words, then the rarest word alone.
+        """
+        ordered = sorted(self.groups, key=lambda g: g.df)
         chosen: list[TermGroup] = []
-        for group in sorted(self.groups, key=lambda g: g.df):
+        for group in ordered:
             if chosen and sum(g.df for g in chosen) + group.df > budget:
                 break
             chosen.append(group)
-        terms = dict.fromkeys(alt for group in chosen for alt in group.alternatives)
-        return " OR ".join(f'"{term}"' for term in terms)
+        either = " OR ".join(f'"{term}"' for term in dict.fromkeys(a for g in chosen for a in g.alternatives))
+        if ordered[0].df <= budget or len(ordered) == 1:
+            return [either]
+        every = " AND ".join(f"({_any_of(g)})" for g in ordered[:4])
+        return [every, either]
+
+
+def _any_of(group: TermGroup) -> str:
+    return " OR ".join(f'"{term}"' for term in group.alternatives)
 
 
 def plan_query(query: str, vocabulary: Vocabulary) -> QueryPlan:
@@ -95,11 +107,12 @@ def plan_query(query: str, vocabulary: Vocabulary) -> QueryPlan:
             alternatives.append(word + tokens[index + 1])
         if alternatives:
             alternatives = list(dict.fromkeys(alternatives))
-            df = sum(vocabulary.df(alt.split()[0]) for alt in alternatives)
             forms = frozenset().union(*(vocabulary.forms(piece) for alt in alternatives for piece in alt.split()))
+            # The index stems too ("communications" also finds "community"), so its cost is the whole family's.
+            df = sum(vocabulary.df(form) for form in forms)
             groups.append(TermGroup(word, tuple(alternatives), df, forms))
     total = max(vocabulary.passages, 1)
-    weights = tuple(_idf(min(group.df, total), total) for group in groups)
+    weights = tuple(_idf(min(max(vocabulary.df(a) for a in g.alternatives), total), total) for g in groups)
     return QueryPlan(phrase=" ".join(tokens), groups=tuple(groups), weights=weights)
 
 

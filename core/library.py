@@ -25,8 +25,8 @@ log = logging.getLogger(__name__)
 
 MAX_QUERY = 300
 # A query whose words are all very common scores only the newest this-many passages holding them (BM25 costs
-# about a microsecond a passage); rarer words never come near it.
-RANK_CAP = 4000
+# a couple of microseconds a passage); rarer words never come near it.
+RANK_CAP = 2500
 MAX_ROWID = 2**63 - 1
 # Essays indexed per transaction at start-up: FTS5 writes one index segment per transaction.
 BATCH_PASSAGES = 5000

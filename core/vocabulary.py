@@ -111,9 +111,11 @@ _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ism", "i
 
 
 def stem(word: str) -> str:
-    """A light stemmer for telling which words matched ("factional" ~ "factionalism"); the index uses porter."""
+    """A light stemmer for telling which words matched ("factions" ~ "faction"); the index itself uses porter.
+
+    Eight letters at most keeps "international" apart from "internal"."""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             word = word[: -len(suffix)]
             break
-    return word[:7]
+    return word[:8]

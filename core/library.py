@@ -111,6 +111,10 @@ class Library:
             self._vocabulary = Vocabulary(((row["word"], row["df"]) for row in rows), passages=passages)
         return self._vocabulary
 
+    async def warm(self) -> None:
+        """Load the vocabulary and build its spelling tables, so the first /quote is as fast as the rest."""
+        (await self.vocabulary()).prepare()
+
     # -- keeping the index current ---------------------------------------------------------------------------
 
     async def sync_folder(self, folder: Path) -> SyncReport:

@@ -40,6 +40,7 @@ async def open_services(settings: Settings, *, sync_essays: bool = True) -> Asyn
         if report is not None:
             log.info("essays: %d indexed, %d unchanged, %d removed, %d skipped",
                      len(report.indexed), report.unchanged, len(report.removed), len(report.problems))
+            await library.warm()
         yield Services(store=store, library=library, guild_settings=GuildSettingsRepo(store),
                        debates=DebateRepo(store), positions=PositionLog(store, forget_votes=forget_member),
                        sync_report=report)

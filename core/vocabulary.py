@@ -61,6 +61,10 @@ class Vocabulary:
                     self._unfile(word)
         self.corrections.cache_clear()
 
+    def prepare(self) -> None:
+        """Build the lookup tables now (about a second per 60,000 words) rather than during the first search."""
+        self._tables()
+
     def _tables(self) -> tuple[defaultdict[str, list[str]], defaultdict[str, set[str]]]:
         if self._by_deletion is None or self._by_stem is None:
             self._by_deletion, self._by_stem = defaultdict(list), defaultdict(set)

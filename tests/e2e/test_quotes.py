@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakediscord import FakeDiscord, Member
+from tests.fakediscord import FakeDiscord, Member, P
 from tests.fakediscord.errors import InvalidOptions
 
 pytestmark = pytest.mark.usefixtures("chapter_bot")
@@ -156,3 +156,13 @@ async def test_compare_can_be_posted_publicly(fake: FakeDiscord, member: Member)
     ix = await fake.slash(member, "compare", topic="Cuba delegations", public=True)
     message = await ix.message()
     assert not message.ephemeral and message.mentions == []
+
+
+async def test_post_to_thread_without_thread_permission_still_posts_and_says_why(fake: FakeDiscord, member: Member):
+    fake.world.deny(fake.default_channel, fake.world.bot_member(fake.guild), P.CREATE_PUBLIC_THREADS)
+    message = await search(fake, member, TRAUMA, count=1)
+    ix, response = await press(fake, member, message, "Post to new thread")
+    assert response.message.content == f"Quoted by <@{member.id}>"
+    (note,) = await ix.followups()
+    assert note.ephemeral and "Create Public Threads" in note.content
+    assert fake.threads_of(fake.default_channel) == []

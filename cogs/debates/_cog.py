@@ -125,7 +125,7 @@ class Debates(commands.GroupCog, group_name="debate"):
         motion:
             The statement members vote on (up to 300 characters).
         format:
-            poll: your options; proposal: Agree/Abstain/Disagree/Block; oxford: For/Against/Undecided, voted twice.
+            poll: your options; proposal: Agree/Abstain/Disagree/Block; oxford: For/Against/Undecided, 2 rounds.
         options:
             Poll options separated by | (2 to 25, each up to 55 characters), e.g. Yes | No | Later.
         duration:

@@ -6,19 +6,15 @@ from __future__ import annotations
 import io
 import textwrap
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure  # noqa: E402
-
-from ._model import Results  # noqa: E402
+from ._model import Results
 
 _BEFORE, _AFTER, _SINGLE = "#9e9e9e", "#b71c1c", "#b71c1c"
 
 
 def render_results(results: Results) -> bytes:
     """PNG bytes: each option's share of voters, with Oxford's opening and closing votes side by side."""
+    from matplotlib.figure import Figure  # imported here: it costs ~0.4 s, and only results pictures need it
+
     tally = results.tally
     labels = [textwrap.shorten(option, 40, placeholder="\u2026") for option in tally.options]
     rows = list(range(len(labels)))

@@ -6,14 +6,7 @@ import io
 from collections.abc import Sequence
 from datetime import date
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from ._privacy import POOLED, Breakdown  # noqa: E402
+from ._privacy import POOLED, Breakdown
 
 # support ... oppose, then the pooled private row in grey; debate options use the default cycle.
 _SCALE_COLOURS = ("#1a9850", "#91cf60", "#d9d9d9", "#fc8d59", "#d73027")
@@ -23,6 +16,10 @@ _POOLED_COLOUR = "#7f7f7f"
 def render_timeline(title: str, stances: Sequence[str], points: Sequence[tuple[date, Breakdown]],
                     *, on_scale: bool) -> bytes:
     """A stacked area chart of members per stance, one point per day of `points`; returns PNG bytes."""
+    # Imported here: matplotlib costs ~0.4 s to import, and only charts need it.
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.figure import Figure
+
     labels = list(stances) + ([POOLED] if any(row.label == POOLED for _, b in points for row in b.rows) else [])
     days = [day for day, _ in points]
     series = [[_count(b, label) for _, b in points] for label in labels]

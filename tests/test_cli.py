@@ -1,0 +1,193 @@
+"""The command line: the real `bot.py` in a subprocess, as a member of the chapter would run it.
+
+Every setting the bot reads is set explicitly for each run (the token to "" when there is none): python-dotenv's
+`load_dotenv()` never overrides a variable that is already set, so a developer's own `.env` cannot change what
+these tests see. The database is always in tmp_path; nothing here talks to Discord.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SEEDS
+
+# Shaped like a Discord bot token (three dot-separated base64url parts) but not one.
+FAKE_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OTA.GaBcDe.abcdefghijklmnopqrstuvwxyz_0123-456789"
+RESULT_FIELDS = {"passage_id", "essay_slug", "title", "author", "section", "paragraph", "score", "text", "matched"}
+QUERY = "nationalist exclusion"
+SECOND_QUERY = "socialist internationalism"
+
+
+def run(*args: str, database: Path, stdin: str | None = None, timeout: float = 60,
+        **settings: str) -> subprocess.CompletedProcess[str]:
+    """Run `bot.py ARGS` with only the settings given (the rest empty or default), and wait for it."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(database.parent),
+        "PYTHONUTF8": "1",
+        "DISCORD_TOKEN": "",
+        "DEV_GUILD_ID": "",
+        "DATABASE_PATH": str(database),
+        "SEEDS_DIR": str(SEEDS),
+        "LOG_LEVEL": "INFO",
+        "DISCORD_API_BASE": "",
+        "DISCORD_GATEWAY_URL": "",
+        **settings,
+    }
+    return subprocess.run([sys.executable, "bot.py", *args], cwd=ROOT, env=env, input=stdin, capture_output=True,
+                          text=True, encoding="utf-8", timeout=timeout)
+
+
+def assert_results(results: object, *, essay: str | None = None) -> None:
+    assert isinstance(results, list) and results
+    for result in results:
+        assert set(result) == RESULT_FIELDS
+        assert isinstance(result["text"], str) and result["text"]
+        assert isinstance(result["paragraph"], int) and isinstance(result["score"], (int, float))
+        assert isinstance(result["matched"], list) and all(isinstance(word, str) for word in result["matched"])
+        assert result["passage_id"] == f"{result['essay_slug']}:{result['paragraph']}"
+        if essay is not None:
+            assert result["essay_slug"] == essay
+
+
+def assert_one_clear_line(stderr: str, *names: str) -> None:
+    assert "Traceback" not in stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1, lines
+    assert all(name in lines[0] for name in names), lines[0]
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with the seeds already indexed, shared by the read-only commands to keep them quick."""
+    database = tmp_path_factory.mktemp("cli") / "bot.sqlite3"
+    assert run("essays", database=database).returncode == 0
+    return database
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    return tmp_path / "bot.sqlite3"
+
+
+def seed_slugs() -> list[str]:
+    return sorted(path.stem for path in SEEDS.iterdir() if path.suffix in (".md", ".txt"))
+
+
+# -- running without a token -------------------------------------------------------------------------------------
+
+def test_no_token_says_so_in_one_line_and_shows_a_search_instead(database):
+    done = run(database=database)
+    assert done.returncode == 2
+    assert_one_clear_line(done.stderr, "DISCORD_TOKEN", ".env.example")
+    assert "search" in done.stdout and "1. " in done.stdout and "\u00b6" in done.stdout  # a cited demo result
+
+
+def test_a_malformed_token_is_refused_before_connecting(database):
+    done = run(database=database, DISCORD_TOKEN="my-client-secret-pasted-by-mistake")
+    assert done.returncode == 2
+    assert_one_clear_line(done.stderr, "DISCORD_TOKEN")
+
+
+def test_a_bad_log_level_is_one_clear_line(database):
+    done = run("search", QUERY, database=database, LOG_LEVEL="LOUD")
+    assert done.returncode == 2
+    assert_one_clear_line(done.stderr, "LOG_LEVEL", "LOUD")
+    assert done.stdout == "" and not database.exists()
+
+
+# -- search and essays --------------------------------------------------------------------------------------------
+
+def test_search_json_gives_cited_passages_with_every_field(indexed):
+    done = run("search", QUERY, "--json", database=indexed)
+    assert done.returncode == 0, done.stderr
+    assert_results(json.loads(done.stdout))
+
+
+def test_search_keeps_to_one_essay_and_to_the_limit(indexed):
+    essay = seed_slugs()[0]
+    done = run("search", SECOND_QUERY, "--essay", essay, "--limit", "2", "--json", database=indexed)
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    assert_results(results, essay=essay)
+    assert len(results) == 2
+
+
+def test_search_without_a_query_answers_each_stdin_line_with_one_json_array(indexed):
+    done = run("search", "--limit", "3", database=indexed, stdin=f"{QUERY}\n{SECOND_QUERY}\n")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2, lines
+    for line in lines:
+        results = json.loads(line)
+        assert_results(results)
+        assert len(results) <= 3
+
+
+def test_essays_json_lists_every_seed(indexed):
+    done = run("essays", "--json", database=indexed)
+    assert done.returncode == 0, done.stderr
+    essays = json.loads(done.stdout)
+    assert sorted(essay["slug"] for essay in essays) == seed_slugs()
+    assert all(essay["title"] and essay["passages"] > 0 for essay in essays)
+
+
+# -- check ---------------------------------------------------------------------------------------------------------
+
+def test_check_without_a_token_fails_and_names_it(database):
+    done = run("check", database=database)
+    assert done.returncode == 1
+    assert "DISCORD_TOKEN" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_check_passes_with_a_well_formed_token_and_the_seeds(database):
+    done = run("check", database=database, DISCORD_TOKEN=FAKE_TOKEN)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == "ok"
+
+
+def test_check_names_an_essay_that_is_not_utf8(database, tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEEDS / f"{seed_slugs()[0]}.md", seeds)
+    (seeds / "latin1.md").write_bytes("# Caf\u00e9\n\nUn paragraphe.\n".encode("latin-1"))
+    done = run("check", database=database, DISCORD_TOKEN=FAKE_TOKEN, SEEDS_DIR=str(seeds))
+    assert done.returncode != 0
+    assert "latin1.md" in done.stdout and "UTF-8" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+# -- backup --------------------------------------------------------------------------------------------------------
+
+def read_counts(path: Path) -> Mapping[str, int]:
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return {"version": db.execute("PRAGMA user_version").fetchone()[0],
+                "essays": db.execute("SELECT count(*) FROM essays").fetchone()[0],
+                "passages": db.execute("SELECT count(*) FROM passages").fetchone()[0]}
+
+
+def test_backup_writes_a_readable_copy_of_the_database(indexed, tmp_path):
+    copy = tmp_path / "backups" / "copy.sqlite3"
+    done = run("backup", str(copy), database=indexed)
+    assert done.returncode == 0, done.stderr
+    counts = read_counts(copy)
+    assert counts == read_counts(indexed)
+    assert counts["version"] > 0 and counts["essays"] == len(seed_slugs()) and counts["passages"] > 0
+
+
+def test_backup_refuses_to_overwrite_an_existing_file(indexed, tmp_path):
+    existing = tmp_path / "precious.sqlite3"
+    existing.write_bytes(b"not yours to overwrite")
+    done = run("backup", str(existing), database=indexed)
+    assert done.returncode != 0
+    assert_one_clear_line(done.stderr, str(existing))
+    assert existing.read_bytes() == b"not yours to overwrite"

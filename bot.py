@@ -29,6 +29,7 @@ from core.settings import TOKEN_HELP, Settings
 log = logging.getLogger("bot")
 
 DEMO_QUERY = "double trauma of nationalist exclusion"
+TOKEN_REJECTED = "Discord rejected DISCORD_TOKEN: reset the token in the Developer Portal and update .env."
 
 
 # -- running the bot ---------------------------------------------------------------------------------------------
@@ -49,7 +50,7 @@ async def run_bot(settings: Settings) -> int:
             try:
                 await bot.start(settings.token)
             except discord.LoginFailure:
-                log.error("Discord rejected DISCORD_TOKEN: reset the token in the Developer Portal and update .env.")
+                log.error(TOKEN_REJECTED)
                 return 2
             except discord.PrivilegedIntentsRequired:
                 log.error("Discord refused an intent this bot did not expect to need.")
@@ -69,7 +70,7 @@ async def sync_globally(settings: Settings) -> int:
             try:
                 await bot.login(settings.token)
             except discord.LoginFailure:
-                log.error("Discord rejected DISCORD_TOKEN: reset the token in the Developer Portal and update .env.")
+                log.error(TOKEN_REJECTED)
                 return 2
             synced = await bot.tree.sync()
             print(f"Published {len(synced)} commands to every server; Discord may take up to an hour to show them.")

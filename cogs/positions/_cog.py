@@ -21,9 +21,10 @@ from core.text import fold
 from ..utils import limits
 from ..utils.checks import organizers_only
 from ..utils.limits import cap
+from ..utils.views import ConfirmView
 from ._embeds import (build_history_embed, build_mine_embed, build_stance_embed, build_summary_embed,
                       build_topics_embed)
-from ._views import ConfirmView, TopicChoiceView
+from ._views import TopicChoiceView
 
 log = logging.getLogger(__name__)
 
@@ -242,8 +243,8 @@ class Positions(commands.GroupCog, group_name="position"):
         scope = f"your positions on \u201c{chosen.name}\u201d" if chosen else "all your positions in this server"
         question = cap(f"This erases {scope}. Your votes in open debates are withdrawn; in closed debates they stay "
                        "only as counts, without your name. This cannot be undone.", limits.CONTENT)
-        await interaction.response.send_message(question, view=ConfirmView(interaction, "Forget", erase),
-                                                ephemeral=True)
+        view = ConfirmView(interaction, "Forget", erase, cancelled="Cancelled; nothing was erased.")
+        await interaction.response.send_message(question, view=view, ephemeral=True)
 
     @app_commands.command()
     @app_commands.autocomplete(topic=topic_autocomplete)

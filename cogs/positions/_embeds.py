@@ -20,18 +20,12 @@ EXPORT_HINT = f"{ELLIPSIS} older entries left out: /position export has them all
 PRIVACY_NOTE = f"Members who keep their stances private are counted only in groups of at least {MIN_GROUP}."
 
 
-def citation(passage: PassageRecord) -> str:
-    """'Title — Author, § Section, ¶12 (slug:12)'"""
-    byline = f" \u2014 {passage.author}" if passage.author else ""
-    where = f"\u00a7 {passage.section}, " if passage.section else ""
-    return f"{passage.title}{byline}, {where}\u00b6{passage.paragraph} ({passage.key})"
-
-
 def cited(key: str | None, citations: Mapping[str, PassageRecord]) -> str | None:
-    """How a stored passage id is shown: its citation, or the bare id if the essay left the library."""
+    """How a stored passage id is shown: 'Title — Author, § Section, ¶12 (slug:12)', or the bare id if the essay
+    left the library."""
     if key is None:
         return None
-    return citation(citations[key]) if key in citations else key
+    return f"{citations[key].citation} ({key})" if key in citations else key
 
 
 def build_stance_embed(entry: Entry, citations: Mapping[str, PassageRecord], *, new_topic: bool) -> discord.Embed:
@@ -52,11 +46,7 @@ def build_mine_embed(entries: Sequence[Entry], citations: Mapping[str, PassageRe
     lines = []
     for entry in entries:
         line = f"**{entry.topic}**: {entry.stance} \u00b7 {discord.utils.format_dt(entry.at, 'd')}"
-        if entry.reason:
-            line += f"\n> {cap(' '.join(entry.reason.split()), 200)}"
-        if entry.passage:
-            line += f"\n> \u2014 {cited(entry.passage, citations)}"
-        lines.append(line)
+        lines.append(line + _notes(entry, citations))
     embed = discord.Embed(title="Your positions", colour=COLOUR,
                           description=_fit(lines, f"{ELLIPSIS} more topics: /position export has them all."))
     embed.set_footer(text="Only you can see this.")
@@ -72,11 +62,7 @@ def build_history_embed(entries: Sequence[Entry], citations: Mapping[str, Passag
         line = f"{discord.utils.format_dt(entry.at, 'f')} \u2014 {where}**{entry.stance}**"
         if entry.debate_id is not None:
             line += f" (vote in debate {entry.debate_id})"
-        if entry.reason:
-            line += f"\n> {cap(' '.join(entry.reason.split()), 200)}"
-        if entry.passage:
-            line += f"\n> \u2014 {cited(entry.passage, citations)}"
-        lines.append(line)
+        lines.append(line + _notes(entry, citations))
     title = f"{whose} positions" + (f" on {topic}" if topic else "")
     return discord.Embed(title=cap(title, limits.EMBED_TITLE), colour=COLOUR, description=_fit(lines, EXPORT_HINT))
 
@@ -126,6 +112,16 @@ def changes(counts: Breakdown) -> str:
         return "No one to show."
     lines = [f"{row.label}: {row.count}" + (f" ({_mentions(row.named)})" if row.named else "") for row in moved]
     return cap("\n".join(lines), limits.EMBED_FIELD_VALUE)
+
+
+def _notes(entry: Entry, citations: Mapping[str, PassageRecord]) -> str:
+    """An entry's reason and cited passage, as quoted lines to go under it in a list."""
+    notes = ""
+    if entry.reason:
+        notes += f"\n> {cap(' '.join(entry.reason.split()), 200)}"
+    if entry.passage:
+        notes += f"\n> \u2014 {cited(entry.passage, citations)}"
+    return notes
 
 
 def _named(counts: Breakdown) -> str:

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import discord
 import pytest
 
-from cogs.positions._embeds import build_history_embed, build_mine_embed, build_summary_embed, build_topics_embed
+from cogs.positions._embeds import (build_history_embed, build_mine_embed, build_summary_embed, build_topics_embed,
+                                    cited)
 from cogs.utils import limits
 from core.library import PassageRecord
 from core.positions import Entry, Topic, TopicCount
@@ -62,3 +63,13 @@ def test_summary_of_a_25_option_debate_with_long_labels_fits():
     embed = build_summary_embed(summarize(topic, entries, visible, NOW), chart="distribution.png")
     assert_within_limits(embed)
     assert embed.image.url == "attachment://distribution.png"
+
+
+@pytest.mark.parametrize("key, expected", [
+    ("essay:1", "Title \u2014 Author, \u00a7 Section, \u00b61 (essay:1)"),
+    ("gone:3", "gone:3"),
+    (None, None),
+])
+def test_a_cited_passage_reads_as_the_bots_citation_with_its_id(key, expected):
+    citations = {"essay:1": PassageRecord("essay:1", "essay", "Title", "Author", "Section", 1, "text")}
+    assert cited(key, citations) == expected

@@ -1,10 +1,11 @@
-"""/position confirmation views answer only the member who asked, and stop after one choice."""
+"""The confirmation view (/position forget, /essay remove) answers only the member who asked, and stops after one
+choice."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
-from cogs.positions._views import NOT_YOURS, ConfirmView
+from cogs.utils.views import NOT_YOURS, ConfirmView
 
 
 class Responder:

@@ -63,6 +63,9 @@ class Store:
         await db.execute("PRAGMA foreign_keys=ON")
         await db.execute("PRAGMA busy_timeout=5000")
         await db.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, not just unlinked: a closed secret debate's ballot key must not
+        # linger in free space. `checkpoint()` then clears the older copies the WAL file still holds.
+        await db.execute("PRAGMA secure_delete=ON")
         return cls(db, path)
 
     async def __aenter__(self) -> Store:
@@ -127,6 +130,19 @@ class Store:
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         async with self.transaction() as db:
             await db.executemany(sql, rows)
+
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the database file and truncate the WAL, so what was deleted survives in neither.
+
+        Waits for this connection's writes; returns False (and logs) if another connection's reader kept SQLite from
+        finishing, in which case older copies of deleted rows may remain in the WAL until the next checkpoint.
+        """
+        async with self._write_lock:
+            row = await self.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = bool(row and row[0])
+        if busy:
+            log.warning("checkpoint of %s could not finish: another connection is reading", self.path.name)
+        return not busy
 
     async def backup(self, destination: Path) -> None:
         """A consistent copy of the live database (SQLite's online backup), safe while the bot writes."""

@@ -120,7 +120,9 @@ class DebateRepo:
             debate = await _load(db, guild_id, debate_id)
             if not debate.is_open:
                 raise Conflict(f"This debate already closed on {when(debate.closed_at)}.")
-            return await _close(db, debate, now or utcnow())
+            closed = await _close(db, debate, now or utcnow())
+        await self._erase_key_copies(closed)
+        return closed
 
     async def settle_due(self, *, now: datetime | None = None) -> list[tuple[Debate, str]]:
         """Advance and close whatever is due (the deadline wins if both are); returns each debate with
@@ -137,11 +139,22 @@ class DebateRepo:
                 if not debate.is_open:
                     continue
                 if not debate.accepts_votes_at(now):
-                    settled.append((await _close(db, debate, now), "closed"))
+                    debate, what = await _close(db, debate, now), "closed"
                 elif debate.round_at(now) == 2 and debate.round == 1:
                     await db.execute("UPDATE debates SET round = 2 WHERE id = ?", (debate.id,))
-                    settled.append((await _load(db, debate.guild_id, debate.id), "advanced"))
+                    debate, what = await _load(db, debate.guild_id, debate.id), "advanced"
+                else:
+                    continue
+            settled.append((debate, what))
+            if what == "closed":
+                await self._erase_key_copies(debate)
         return settled
+
+    async def _erase_key_copies(self, closed: Debate) -> None:
+        """After the close that deleted a secret debate's key has committed: the store overwrote the row
+        (secure_delete), and a checkpoint clears the copies of it still in the WAL file."""
+        if closed.secret:
+            await self._store.checkpoint()
 
     async def next_due(self) -> datetime | None:
         row = await self._store.fetchone(

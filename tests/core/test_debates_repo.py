@@ -165,6 +165,31 @@ async def test_secret_ballots_store_no_member_id_and_lose_their_key_at_close(rep
     assert (await repo.results(debate)).tally.counts == (0, 2, 0)
 
 
+def file_bytes(store: Store) -> bytes:
+    """The database file and its write-ahead log, raw: what someone holding the disk could read."""
+    wal = store.path.with_name(store.path.name + "-wal")
+    return store.path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+@pytest.mark.parametrize("closed_by, key_reached_database_file", [("organizer", False), ("organizer", True),
+                                                                   ("deadline", False), ("deadline", True)])
+async def test_a_closed_secret_debates_key_is_in_neither_the_database_file_nor_its_wal(
+        repo, store, closed_by, key_reached_database_file):
+    debate = await open_debate(repo, secret=True, duration=timedelta(hours=1))
+    for member in range(40):
+        await vote(repo, debate, 1000 + member, member % 3)
+    key = (await store.fetchone("SELECT key FROM debate_ballot_keys WHERE debate_id = ?", (debate.id,)))["key"]
+    if key_reached_database_file:
+        assert await store.checkpoint()
+    assert key in file_bytes(store)  # the search below sees the key where it is
+    if closed_by == "organizer":
+        await repo.close(GUILD, debate.id, now=T0 + timedelta(minutes=5))
+    else:
+        assert [what for _, what in await repo.settle_due(now=T0 + timedelta(hours=2))] == ["closed"]
+    assert key not in file_bytes(store)
+    assert (await repo.results(debate)).tally.voters == 40
+
+
 async def test_a_scheduled_closing_vote_counts_from_its_time(repo):
     debate = await open_debate(repo, Format.OXFORD, advance_in=timedelta(hours=1))
     receipt = await vote(repo, debate, 5, FOR, at=T0 + timedelta(hours=1))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -34,10 +35,11 @@ async def test_each_migration_keeps_the_data_written_at_the_previous_version(tmp
     assert not path.exists()
 
 
-async def test_connection_uses_wal_foreign_keys_and_a_busy_timeout(store: Store):
+async def test_connection_uses_wal_foreign_keys_a_busy_timeout_and_secure_delete(store: Store):
     assert (await store.fetchone("PRAGMA journal_mode"))[0] == "wal"
     assert (await store.fetchone("PRAGMA foreign_keys"))[0] == 1
     assert (await store.fetchone("PRAGMA busy_timeout"))[0] >= 1000
+    assert (await store.fetchone("PRAGMA secure_delete"))[0] == 1
 
 
 async def test_a_failed_transaction_leaves_nothing_behind(store: Store):
@@ -54,3 +56,17 @@ async def test_backup_is_a_readable_copy_while_the_source_stays_open(store: Stor
     await store.backup(copy)
     with sqlite3.connect(copy) as db:
         assert db.execute("SELECT organizer_role_id FROM guild_settings WHERE guild_id = 7").fetchone() == (8,)
+
+
+async def test_a_deleted_row_is_gone_from_the_files_after_a_checkpoint(store: Store):
+    secret = os.urandom(32)
+    wal = store.path.with_name(store.path.name + "-wal")
+    await store.execute("INSERT INTO guild_settings (guild_id, organizer_role_id) VALUES (1, 2)")
+    await store.execute("CREATE TABLE scratch (value BLOB)")
+    await store.execute("INSERT INTO scratch (value) VALUES (?)", (secret,))
+    assert await store.checkpoint()
+    assert secret in store.path.read_bytes() and wal.stat().st_size == 0
+    await store.execute("DELETE FROM scratch")
+    assert await store.checkpoint()
+    assert secret not in store.path.read_bytes() and wal.stat().st_size == 0
+    assert (await store.fetchone("SELECT organizer_role_id FROM guild_settings WHERE guild_id = 1"))[0] == 2

@@ -45,6 +45,16 @@ class EssayInfo:
     sections: int
 
 
+def clean_query(query: str) -> str:
+    """The query with its whitespace tidied; InvalidInput if it is empty or too long to be a search."""
+    query = " ".join(query.split())
+    if not query:
+        raise InvalidInput("Type a few words to search for.")
+    if len(query) > MAX_QUERY:
+        raise InvalidInput(f"That search is too long: keep it under {MAX_QUERY} characters.")
+    return query
+
+
 def citation(title: str, author: str, section: str, paragraph: int) -> str:
     """'Title — Author, § Section, ¶12': how the bot cites a passage everywhere."""
     byline = f" \u2014 {author}" if author else ""
@@ -256,11 +266,7 @@ class Library:
         return [_record(row) for row in rows]
 
     async def search(self, query: str, *, essay: str | None = None, limit: int = 5) -> list[SearchResult]:
-        query = query.strip()
-        if not query:
-            raise InvalidInput("Type a few words to search for.")
-        if len(query) > MAX_QUERY:
-            raise InvalidInput(f"That search is too long: keep it under {MAX_QUERY} characters.")
+        query = clean_query(query)
         if not 1 <= limit <= MAX_RESULTS:
             raise InvalidInput(f"Ask for between 1 and {MAX_RESULTS} results.")
         essay_id = None

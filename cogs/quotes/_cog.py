@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from core.errors import InvalidInput
-from core.library import MAX_QUERY
+from core.library import MAX_QUERY, clean_query
 from core.text import query_from_message
 
 from ..utils.limits import cap
@@ -67,11 +67,7 @@ class Quotes(commands.Cog):
         await self._answer(interaction, query, essay=None, count=3)
 
     async def _answer(self, interaction: discord.Interaction, query: str, *, essay: str | None, count: int) -> None:
-        query = " ".join(query.split())
-        if not query:
-            raise InvalidInput("Type a few words to search for.")
-        if len(query) > MAX_QUERY:
-            raise InvalidInput(f"That search is too long: keep it under {MAX_QUERY} characters.")
+        query = clean_query(query)  # before deferring, so a bad query gets an immediate one-line answer
         await interaction.response.defer(ephemeral=True, thinking=True)
         results = await self.library.search(query, essay=essay, limit=count)
         log.info("search in guild %s: %d results", interaction.guild_id, len(results))
@@ -94,9 +90,7 @@ class Quotes(commands.Cog):
         public:
             Post the comparison in the channel instead of showing it only to you.
         """
-        topic = " ".join(topic.split())
-        if not topic:
-            raise InvalidInput("Name a topic to compare the essays on.")
+        topic = clean_query(topic)
         await interaction.response.defer(ephemeral=not public, thinking=True)
         results = await self.library.best_per_essay(topic)
         if not results:

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 BROWSE_TIMEOUT = 600.0  # interaction tokens last 15 minutes; the browser gives up well before
 
 
-class ContextButton(discord.ui.DynamicItem[discord.ui.Button], template=r"quote:ctx:(?P<slug>[a-z0-9-]+):(?P<n>\d+)"):
+class ContextButton(discord.ui.DynamicItem[discord.ui.Button], template=r"quote:ctx:(?P<slug>[a-z0-9-]{1,48}):(?P<n>\d{1,7})"):
     """On a posted quote: shows its paragraphs before and after, to whoever asks, even after a restart."""
 
     def __init__(self, key: str) -> None:

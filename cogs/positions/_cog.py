@@ -231,7 +231,7 @@ class Positions(commands.GroupCog, group_name="position"):
         """
         guild, member = interaction.guild_id, interaction.user.id
         chosen = await self.positions.topic(guild, topic) if topic else None
-        if not await self.positions.has_entries(guild, member, chosen):
+        if not await self.positions.has_anything(guild, member, chosen):
             where = f" on {chosen.name}" if chosen else " here"
             raise InvalidInput(f"You have no positions{where} to forget.")
 

@@ -7,10 +7,12 @@ import aiosqlite
 from ._ballots import pseudonym, voter_for
 
 
-async def forget_member(db: aiosqlite.Connection, *, guild_id: int, member_id: int, topic_id: int | None = None) -> int:
+async def forget_member(db: aiosqlite.Connection, *, guild_id: int, member_id: int, topic_id: int | None = None,
+                        dry_run: bool = False) -> int:
     """Inside the caller's transaction: withdraw the member's ballots from open debates (of the topic's debate, or
     every debate in the server) and, in closed recorded debates, replace their id with a random pseudonym and drop
-    their reasons, so counts and Oxford pairings stay but the person does not. Returns the ballots affected."""
+    their reasons, so counts and Oxford pairings stay but the person does not. Returns the ballots affected;
+    with `dry_run`, only counts them (so a member with nothing but ballots is not told there is nothing to forget)."""
     sql = "SELECT d.id, d.closed_at, d.secret, k.key FROM debates d LEFT JOIN debate_ballot_keys k ON k.debate_id = d.id"
     sql += " WHERE d.guild_id = ?" + (" AND d.topic_id = ?" if topic_id is not None else "")
     params = (guild_id, topic_id) if topic_id is not None else (guild_id,)
@@ -18,6 +20,13 @@ async def forget_member(db: aiosqlite.Connection, *, guild_id: int, member_id: i
         debates = list(await cursor.fetchall())
     affected = 0
     for debate in debates:
+        if dry_run:
+            if debate["closed_at"] is None or not debate["secret"]:
+                voter = voter_for(member_id, debate["key"] if debate["secret"] else None)
+                async with db.execute("SELECT COUNT(*) FROM debate_votes WHERE debate_id = ? AND voter = ?",
+                                      (debate["id"], voter)) as counted:
+                    affected += (await counted.fetchone())[0]
+            continue
         if debate["closed_at"] is None:
             voter = voter_for(member_id, debate["key"] if debate["secret"] else None)
             cursor = await db.execute("DELETE FROM debate_votes WHERE debate_id = ? AND voter = ?", (debate["id"], voter))

@@ -264,11 +264,16 @@ class PositionLog:
         log.info("guild %s: member %s forgot %d entries and %d votes", guild_id, member_id, entries, votes)
         return Forgotten(entries, votes)
 
-    async def has_entries(self, guild_id: int, member_id: int, topic: Topic | None = None) -> bool:
+    async def has_anything(self, guild_id: int, member_id: int, topic: Topic | None = None) -> bool:
+        """Whether forget would erase something: stance entries, or ballots (secret ones never enter the log)."""
         row = await self._store.fetchone(
             "SELECT 1 FROM position_entries WHERE guild_id = ? AND member_id = ? AND (? IS NULL OR topic_id = ?)"
             " LIMIT 1", (guild_id, member_id, topic and topic.id, topic and topic.id))
-        return row is not None
+        if row is not None:
+            return True
+        async with self._store.transaction() as db:
+            return await self._forget_votes(db, guild_id=guild_id, member_id=member_id,
+                                            topic_id=None if topic is None else topic.id, dry_run=True) > 0
 
     # rows to objects
 

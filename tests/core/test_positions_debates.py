@@ -63,3 +63,15 @@ async def test_forget_keeps_a_closed_debates_count_without_the_member(debates, p
     await positions.forget(GUILD, ROSA)
     assert (await debates.results(closed)).tally.voters == 1
     assert all(v.voter != str(ROSA) for v in await debates.votes(closed))
+
+
+async def test_a_member_with_only_a_secret_ballot_can_still_forget_it(debates, positions):
+    debate = await start(debates, secret=True)
+    await vote(debates, debate, ROSA, 0)
+    await vote(debates, debate, KARL, 1)
+    assert await positions.has_anything(GUILD, ROSA)
+    assert not await positions.has_anything(GUILD, 3)
+    forgotten = await positions.forget(GUILD, ROSA)
+    assert (forgotten.entries, forgotten.votes) == (0, 1)
+    assert (await debates.results(await debates.get(GUILD, debate.id))).tally.voters == 1
+    assert not await positions.has_anything(GUILD, ROSA)

@@ -94,6 +94,12 @@ class Debates(commands.GroupCog, group_name="debate"):
     async def on_debate_vote(self, debate: Debate) -> None:
         self.live.touch(debate)
 
+    @commands.Cog.listener()
+    async def on_debate_votes_withdrawn(self, guild_id: int) -> None:
+        """A member's /position forget withdrew ballots: bring this server's open tallies up to date."""
+        for debate in await self.debates.recent(guild_id, closed=0):
+            self.live.touch(debate)
+
     async def settled(self, debate: Debate, what: str) -> None:
         """After a close or an advance, by an organizer or a deadline: update the message and tell the thread."""
         if what == "closed":

@@ -237,6 +237,8 @@ class Positions(commands.GroupCog, group_name="position"):
 
         async def erase(confirmed: discord.Interaction) -> str:
             done = await self.positions.forget(guild, member, chosen)
+            if done.votes:
+                confirmed.client.dispatch("debate_votes_withdrawn", guild)
             return (f"Erased {done.entries} entr{'y' if done.entries == 1 else 'ies'}; "
                     f"{done.votes} debate vote{'' if done.votes == 1 else 's'} withdrawn or made anonymous.")
 

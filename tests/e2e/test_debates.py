@@ -260,3 +260,14 @@ async def test_no_debate_message_pings_anyone(fake, chapter_bot, org):
     sent = [m for m in fake.messages_in(fake.default_channel) + thread.visible_messages() if m.author.id == fake.world.bot.id]
     assert sent and all(m.mentions == [] and m.mention_roles == [] for m in sent)
     assert all(m.raw.get('allowed_mentions') == {'parse': []} for m in sent)
+
+
+async def test_forgetting_withdraws_the_vote_from_the_public_tally_too(fake, chapter_bot, org):
+    message, _ = await open_debate(fake, org, motion=MOTION, format='poll', options='Yes | No', duration='1d')
+    alice = member(fake, 'alice')
+    await reply_to(await fake.click(alice, message, f'debate:vote:{debate_id(message)}:0'))
+    await fake.wait_for(lambda: '1 member voted' in str(fresh(fake, message).embeds[0]['fields']), 8)
+    question = await (await fake.slash(alice, 'position forget')).response()
+    confirm = question.message.button(label='Forget')['custom_id']
+    assert 'withdrawn' in (await (await fake.click(alice, question.message, confirm)).response()).content
+    await fake.wait_for(lambda: '0 members voted' in str(fresh(fake, message).embeds[0]['fields']), 8)

@@ -219,6 +219,8 @@ def _setup_logging(settings: Settings, *, quiet: bool) -> None:
 
     level = logging.WARNING if quiet else logging.getLevelName(settings.log_level)
     discord.utils.setup_logging(level=level, root=True)
+    # discord.py's DEBUG lines carry whole gateway events and request bodies: members' words and who voted what.
+    logging.getLogger("discord").setLevel(max(level, logging.INFO))
 
 
 if __name__ == "__main__":

@@ -55,6 +55,12 @@ def clean_query(query: str) -> str:
     return query
 
 
+def _echo(text: str | None, limit: int = 80) -> str:
+    """Member input quoted back in an error, short enough that the sentence stays a sentence."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
 def citation(title: str, author: str, section: str, paragraph: int) -> str:
     """'Title — Author, § Section, ¶12': how the bot cites a passage everywhere."""
     byline = f" \u2014 {author}" if author else ""
@@ -233,7 +239,7 @@ class Library:
         for info in await self.essays():
             if info.slug == slug:
                 return info
-        raise NotFound(f"There is no essay '{slug}' in the library.")
+        raise NotFound(f"There is no essay '{_echo(slug)}' in the library.")
 
     async def counts(self) -> tuple[int, int]:
         row = await self._store.fetchone("SELECT (SELECT COUNT(*) FROM essays), (SELECT COUNT(*) FROM passages)")
@@ -245,16 +251,16 @@ class Library:
             (slug, section, section))
         if not rows:
             await self.essay(slug)
-            raise NotFound(f"That essay has no section called '{section}'.")
+            raise NotFound(f"That essay has no section called '{_echo(section)}'.")
         return [_record(row) for row in rows]
 
     async def passage(self, key: str) -> PassageRecord:
         slug, _, number = key.rpartition(":")
         if not slug or not number.isdigit():
-            raise InvalidInput(f"'{key}' is not a passage id (they look like essay-slug:12).")
+            raise InvalidInput(f"'{_echo(key)}' is not a passage id (they look like essay-slug:12).")
         row = await self._store.fetchone(_PASSAGE_SELECT + " WHERE e.slug = ? AND p.paragraph = ?", (slug, int(number)))
         if row is None:
-            raise NotFound(f"There is no passage {key} in the library.")
+            raise NotFound(f"There is no passage {_echo(key)} in the library.")
         return _record(row)
 
     async def context(self, key: str, *, around: int = 1) -> list[PassageRecord]:
@@ -273,7 +279,7 @@ class Library:
         if essay is not None:
             row = await self._store.fetchone("SELECT id FROM essays WHERE slug = ?", (essay,))
             if row is None:
-                raise NotFound(f"There is no essay '{essay}' in the library.")
+                raise NotFound(f"There is no essay '{_echo(essay)}' in the library.")
             essay_id = row["id"]
         plan = plan_query(query, await self.vocabulary())
         if not plan.groups:

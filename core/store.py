@@ -62,7 +62,8 @@ class Store:
         await db.execute("PRAGMA journal_mode=WAL")
         await db.execute("PRAGMA foreign_keys=ON")
         await db.execute("PRAGMA busy_timeout=5000")
-        await db.execute("PRAGMA synchronous=NORMAL")
+        # FULL: a commit is on disk before the member is told it happened, even across a power cut.
+        await db.execute("PRAGMA synchronous=FULL")
         # Deleted rows are overwritten with zeros, not just unlinked: a closed secret debate's ballot key must not
         # linger in free space. `checkpoint()` then clears the older copies the WAL file still holds.
         await db.execute("PRAGMA secure_delete=ON")

@@ -91,9 +91,10 @@ class Quotes(commands.Cog):
             Post the comparison in the channel instead of showing it only to you.
         """
         topic = clean_query(topic)
-        await interaction.response.defer(ephemeral=not public, thinking=True)
+        # No defer: one search is milliseconds, and a deferred public reply would make a "no results" line public.
         results = await self.library.best_per_essay(topic)
         if not results:
-            await interaction.followup.send(NO_RESULTS.format(query=cap(topic, 100)), ephemeral=True)
+            await interaction.response.send_message(NO_RESULTS.format(query=cap(topic, 100)), ephemeral=True)
             return
-        await interaction.followup.send(embed=build_compare_embed(cap(topic, 100), results), ephemeral=not public)
+        await interaction.response.send_message(embed=build_compare_embed(cap(topic, 100), results),
+                                                ephemeral=not public)

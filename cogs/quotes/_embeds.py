@@ -98,16 +98,17 @@ def build_compare_embed(topic: str, results: Sequence[SearchResult]) -> discord.
     """The best passage of each essay on a topic, one field per essay, all inside the 6,000-character total."""
     title = cap(f"What the essays say about \u201c{topic}\u201d", limits.EMBED_TITLE)
     shown = list(results[: limits.EMBED_FIELDS])
-    budget = limits.EMBED_TOTAL - len(title) - 150  # the footer and some slack
+    footer = f"{len(results) - len(shown)} more essays also touch on this; narrow the topic." if len(results) > len(shown) else ""
+    room = min(limits.EMBED_FIELD_VALUE, (limits.EMBED_TOTAL - len(title) - len(footer) - 20) // len(shown))
     embed = discord.Embed(title=title, colour=COLOUR)
     for result in shown:
-        name = cap(result.title, limits.EMBED_FIELD_NAME)
-        room = min(limits.EMBED_FIELD_VALUE, budget // len(shown) - len(name))
-        cite = f"\n\u2014 {result.citation}"
-        value = quoted(result.text, result.matched, max(60, room - len(cite) - 220))
-        embed.add_field(name=name, value=cap(value, room - len(cite)) + cite, inline=False)
-    if len(results) > len(shown):
-        embed.set_footer(text=f"{len(results) - len(shown)} more essays also touch on this; narrow the topic.")
+        name = cap(result.title, min(limits.EMBED_FIELD_NAME, room // 4))
+        cite = cap(f"\n\u2014 {result.citation}", (room - len(name)) // 3)
+        value = room - len(name) - len(cite)
+        embed.add_field(name=name, value=cap(quoted(result.text, result.matched, max(40, value - 220)), value) + cite,
+                        inline=False)
+    if footer:
+        embed.set_footer(text=footer)
     return embed
 
 

@@ -11,7 +11,7 @@ from core.errors import NotFound
 from core.library import Library, PassageRecord, SearchResult
 
 from ..utils import limits
-from ..utils.errors import reply_with_error
+from ..utils.errors import ErrorReplyingItem
 from ..utils.limits import cap
 from ..utils.views import OwnedView
 from ._embeds import build_context_embed, build_posted_quote_embed, build_result_embed
@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 BROWSE_TIMEOUT = 600.0  # interaction tokens last 15 minutes; the browser gives up well before
 
 
-class ContextButton(discord.ui.DynamicItem[discord.ui.Button], template=r"quote:ctx:(?P<slug>[a-z0-9-]{1,48}):(?P<n>\d{1,7})"):
+class ContextButton(ErrorReplyingItem, discord.ui.DynamicItem[discord.ui.Button],
+                    template=r"quote:ctx:(?P<slug>[a-z0-9-]{1,48}):(?P<n>\d{1,7})"):
     """On a posted quote: shows its paragraphs before and after, to whoever asks, even after a restart."""
 
     def __init__(self, key: str) -> None:
@@ -34,14 +35,12 @@ class ContextButton(discord.ui.DynamicItem[discord.ui.Button], template=r"quote:
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match) -> ContextButton:
         return cls(f"{match['slug']}:{match['n']}")
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        library: Library = interaction.client.services.library
+    async def act(self, interaction: discord.Interaction) -> None:
+        library: Library = interaction.client.services.library  # persistent items are built by discord.py, not us
         try:
             passages = await library.context(self.key, around=1)
         except NotFound:
-            await reply_with_error(interaction, NotFound("That essay is no longer in the library; the quote above "
-                                                         "keeps its citation."))
-            return
+            raise NotFound("That essay is no longer in the library; the quote above keeps its citation.") from None
         await interaction.response.send_message(embed=build_context_embed(passages, self.key), ephemeral=True)
 
 

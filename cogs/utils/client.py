@@ -41,7 +41,8 @@ class ChapterBot(commands.Bot):
             **options,
         )
         self.settings = settings
-        # Cogs copy the services they need in __init__; nothing reaches for a global.
+        # Cogs copy the services they need in __init__. Persistent items and checks, which discord.py builds
+        # itself, read them from interaction.client.services.
         self.services = services
 
     async def setup_hook(self) -> None:

@@ -51,6 +51,19 @@ async def reply_with_error(interaction: discord.Interaction, error: Exception) -
         log.warning("could not deliver an error reply for interaction %s", interaction.id)
 
 
+class ErrorReplyingItem:
+    """Mixin for persistent DynamicItems, whose callback errors discord.py would only log: implement `act`."""
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self.act(interaction)
+        except Exception as error:  # handed to the one error reply, which logs anything unexpected
+            await reply_with_error(interaction, error)
+
+    async def act(self, interaction: discord.Interaction) -> None:
+        raise NotImplementedError
+
+
 class ErrorReplyingView(discord.ui.View):
     """A view whose button and select errors reach the member the same way command errors do."""
 

@@ -92,3 +92,10 @@ async def test_remove_deletes_an_essay(library: Library):
 async def test_title_lookup_tolerates_typos(library: Library):
     found = await library.find_titles("buildng internatonal")
     assert found[0].slug == "building-international-socialism-in-a-new-era"
+
+
+@pytest.mark.parametrize("key", ["x" * 3000, "y" * 3000 + ":1"])
+async def test_errors_quote_at_most_a_short_piece_of_what_was_typed(library: Library, key: str):
+    with pytest.raises((NotFound, InvalidInput)) as caught:
+        await library.passage(key)
+    assert len(caught.value.message) < 200

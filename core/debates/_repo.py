@@ -14,7 +14,7 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..store import Store
 from ..text import fold
 from . import _stances
-from ._ballots import new_key, voter_for
+from ._ballots import is_member_id, new_key, voter_for
 from ._duration import from_stamp, to_stamp, utcnow
 from ._model import Debate, Receipt, Results, StoredVote
 from ._rules import DebateSpec, Format, check_choices, check_outcome, check_reason
@@ -92,7 +92,7 @@ class DebateRepo:
                              " choices = excluded.choices, reason = excluded.reason, cast_at = excluded.cast_at", row)
             await db.execute("INSERT INTO debate_vote_history (debate_id, round, voter, choices, reason, cast_at)"
                              " VALUES (?,?,?,?,?,?)", row)
-            if debate.topic_id is not None:
+            if debate.topic_id is not None and not debate.hide_results:  # hidden tallies: logged at close
                 await _stances.record(db, guild_id=guild_id, topic_id=debate.topic_id, member_id=member_id,
                                       stance=labels[0], reason=reason, debate_id=debate.id, at=now)
         return Receipt(debate, round_, labels, changed)
@@ -228,11 +228,27 @@ def _may_vote(debate: Debate, member_roles: frozenset[int] | set[int], now: date
 
 
 async def _close(db: aiosqlite.Connection, debate: Debate, now: datetime) -> Debate:
-    """Close inside the caller's transaction. A secret debate's key is deleted here: its hashes now lead nowhere."""
+    """Close inside the caller's transaction. A secret debate's key is deleted here: its hashes now lead nowhere.
+    A debate with hidden results writes its stance entries now, since entries written live would show the tally."""
     await db.execute("UPDATE debates SET closed_at = ? WHERE id = ?", (to_stamp(now), debate.id))
     await db.execute("DELETE FROM debate_ballot_keys WHERE debate_id = ?", (debate.id,))
+    if debate.topic_id is not None and debate.hide_results:
+        await _log_hidden_votes(db, debate)
     log.info("debate %s closed", debate.id)
     return await _load(db, debate.guild_id, debate.id)
+
+
+async def _log_hidden_votes(db: aiosqlite.Connection, debate: Debate) -> None:
+    """Replay every ballot cast (changes and both Oxford rounds included) into the stance log, in the order and
+    with the times they were cast: the log ends up as if each vote had been logged when it was cast."""
+    rows = await _rows(db, "SELECT voter, choices, reason, cast_at FROM debate_vote_history WHERE debate_id = ?"
+                           " ORDER BY id", (debate.id,))
+    for row in rows:
+        if not is_member_id(row["voter"]):  # a forgotten member's pseudonym; not possible while open, but never log it
+            continue
+        label = debate.options[int(row["choices"].split(",")[0])]
+        await _stances.record(db, guild_id=debate.guild_id, topic_id=debate.topic_id, member_id=int(row["voter"]),
+                              stance=label, reason=row["reason"], debate_id=debate.id, at=from_stamp(row["cast_at"]))
 
 
 async def _ballot_key(db: aiosqlite.Connection, debate: Debate) -> bytes:

@@ -32,7 +32,7 @@ class Meta(commands.Cog):
     @app_commands.command()
     async def about(self, interaction: discord.Interaction) -> None:
         """What this bot does, and how many essays and passages it can quote from."""
-        essays, passages = await self.library.counts()
+        essays, passages = await self.library.counts(guild=interaction.guild_id)
         await interaction.response.send_message(embed=build_about_embed(essays, passages), ephemeral=True)
 
 

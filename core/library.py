@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
 from .errors import Conflict, InvalidInput, NotFound
-from .essays import Essay, LoadProblem, load_folder, parse_essay
+from .essays import MAX_SLUG, Essay, LoadProblem, load_folder, parse_essay
 from .search import CANDIDATES, RETRIEVAL_BUDGET, Candidate, index_text, plan_query, rerank
 from .store import Store
 from .text import fold
@@ -168,17 +168,36 @@ class Library:
                                 publication=publication.strip())
         except InvalidInput as exc:
             raise InvalidInput(f"That file can't be added: {exc.message}.") from None
+        visible, params = _visible(guild_id)
         duplicate = await self._store.fetchone(
-            "SELECT slug FROM essays WHERE slug = ? OR lower(title) = lower(?)", (essay.slug, essay.title))
+            f"SELECT e.slug FROM essays e WHERE (e.slug = ? OR lower(e.title) = lower(?)) AND {visible}",
+            (essay.slug, essay.title, *params))
         if duplicate is not None:
             raise Conflict(f"An essay with that title is already in the library ({duplicate['slug']}).")
+        essay = await self._free_slug(essay)
         await self._write_essays([essay], origin="upload", raw=raw, guild_id=guild_id, added_by=added_by)
-        return await self.essay(essay.slug)
+        return await self.essay(essay.slug, guild=guild_id)
 
-    async def remove(self, slug: str) -> EssayInfo:
-        info = await self.essay(slug)
-        await self._delete_essay(slug)
+    async def remove(self, slug: str, *, guild: int | None = None) -> EssayInfo:
+        """Remove an essay from a server's library: its own uploads are deleted; a bundled essay is hidden for that
+        server only, since its file would bring it back at the next start. With no server, delete outright."""
+        info = await self.essay(slug, guild=guild)
+        if guild is None or info.origin == "upload":
+            await self._delete_essay(slug)
+        else:
+            await self._store.execute("INSERT OR IGNORE INTO hidden_essays (guild_id, slug) VALUES (?, ?)",
+                                      (guild, slug))
         return info
+
+    async def _free_slug(self, essay: Essay) -> Essay:
+        """The essay under a slug no other server's essay uses ("title", then "title-2", ...)."""
+        slug, number = essay.slug, 1
+        while await self._store.fetchone("SELECT 1 FROM essays WHERE slug = ?", (slug,)) is not None:
+            number += 1
+            slug = f"{essay.slug[: MAX_SLUG - 4]}-{number}"
+        if slug == essay.slug:
+            return essay
+        return replace(essay, slug=slug, passages=tuple(replace(p, essay_slug=slug) for p in essay.passages))
 
     async def _write_essays(self, essays: list[Essay], *, origin: str, raw: bytes | None = None,
                             guild_id: int | None = None, added_by: int | None = None) -> None:
@@ -228,56 +247,68 @@ class Library:
 
     # -- reading ---------------------------------------------------------------------------------------------
 
-    async def essays(self) -> list[EssayInfo]:
+    # Reading methods take the server (`guild`) whose view of the library to use; None means every essay.
+
+    async def essays(self, *, guild: int | None = None) -> list[EssayInfo]:
+        visible, params = _visible(guild)
         rows = await self._store.fetchall(
             "SELECT e.slug, e.title, e.author, e.publication, e.year, e.origin, COUNT(p.id) AS passages,"
             " COUNT(DISTINCT p.section) AS sections FROM essays e LEFT JOIN passages p ON p.essay_id = e.id"
-            " GROUP BY e.id ORDER BY lower(e.title)")
+            f" WHERE {visible} GROUP BY e.id ORDER BY lower(e.title)", params)
         return [EssayInfo(**dict(row)) for row in rows]
 
-    async def essay(self, slug: str) -> EssayInfo:
-        for info in await self.essays():
+    async def essay(self, slug: str, *, guild: int | None = None) -> EssayInfo:
+        for info in await self.essays(guild=guild):
             if info.slug == slug:
                 return info
         raise NotFound(f"There is no essay '{_echo(slug)}' in the library.")
 
-    async def counts(self) -> tuple[int, int]:
-        row = await self._store.fetchone("SELECT (SELECT COUNT(*) FROM essays), (SELECT COUNT(*) FROM passages)")
+    async def counts(self, *, guild: int | None = None) -> tuple[int, int]:
+        visible, params = _visible(guild)
+        row = await self._store.fetchone(
+            f"SELECT COUNT(DISTINCT e.id), COUNT(p.id) FROM essays e LEFT JOIN passages p ON p.essay_id = e.id"
+            f" WHERE {visible}", params)
         return int(row[0]), int(row[1])
 
-    async def passages(self, slug: str, *, section: str | None = None) -> list[PassageRecord]:
+    async def passages(self, slug: str, *, section: str | None = None, guild: int | None = None) -> list[PassageRecord]:
+        visible, params = _visible(guild)
         rows = await self._store.fetchall(
-            _PASSAGE_SELECT + " WHERE e.slug = ? AND (? IS NULL OR p.section = ?) ORDER BY p.paragraph",
-            (slug, section, section))
+            _PASSAGE_SELECT + f" WHERE e.slug = ? AND (? IS NULL OR p.section = ?) AND {visible} ORDER BY p.paragraph",
+            (slug, section, section, *params))
         if not rows:
-            await self.essay(slug)
+            await self.essay(slug, guild=guild)
             raise NotFound(f"That essay has no section called '{_echo(section)}'.")
         return [_record(row) for row in rows]
 
-    async def passage(self, key: str) -> PassageRecord:
+    async def passage(self, key: str, *, guild: int | None = None) -> PassageRecord:
         slug, _, number = key.rpartition(":")
         if not slug or not number.isdigit():
             raise InvalidInput(f"'{_echo(key)}' is not a passage id (they look like essay-slug:12).")
-        row = await self._store.fetchone(_PASSAGE_SELECT + " WHERE e.slug = ? AND p.paragraph = ?", (slug, int(number)))
+        visible, params = _visible(guild)
+        row = await self._store.fetchone(_PASSAGE_SELECT + f" WHERE e.slug = ? AND p.paragraph = ? AND {visible}",
+                                         (slug, int(number), *params))
         if row is None:
             raise NotFound(f"There is no passage {_echo(key)} in the library.")
         return _record(row)
 
-    async def context(self, key: str, *, around: int = 1) -> list[PassageRecord]:
+    async def context(self, key: str, *, around: int = 1, guild: int | None = None) -> list[PassageRecord]:
         """The passage with up to `around` paragraphs before and after it."""
-        centre = await self.passage(key)
+        centre = await self.passage(key, guild=guild)
         rows = await self._store.fetchall(
             _PASSAGE_SELECT + " WHERE e.slug = ? AND p.paragraph BETWEEN ? AND ? ORDER BY p.paragraph",
             (centre.essay_slug, centre.paragraph - around, centre.paragraph + around))
         return [_record(row) for row in rows]
 
-    async def search(self, query: str, *, essay: str | None = None, limit: int = 5) -> list[SearchResult]:
+    async def search(self, query: str, *, essay: str | None = None, limit: int = 5,
+                     guild: int | None = None) -> list[SearchResult]:
         query = clean_query(query)
         if not 1 <= limit <= MAX_RESULTS:
             raise InvalidInput(f"Ask for between 1 and {MAX_RESULTS} results.")
         essay_id = None
         if essay is not None:
-            row = await self._store.fetchone("SELECT id FROM essays WHERE slug = ?", (essay,))
+            visible, params = _visible(guild)
+            row = await self._store.fetchone(f"SELECT e.id FROM essays e WHERE e.slug = ? AND {visible}",
+                                             (essay, *params))
             if row is None:
                 raise NotFound(f"There is no essay '{_echo(essay)}' in the library.")
             essay_id = row["id"]
@@ -289,7 +320,9 @@ class Library:
             rows = await self._candidates(fts_query, essay_id)
             if len(rows) >= limit:
                 break
-        candidates = [Candidate(row["id"], row["essay_id"], row["score"], row["body"]) for row in rows]
+        hidden = await self._hidden_essay_ids(guild) if guild is not None else set()
+        candidates = [Candidate(row["id"], row["essay_id"], row["score"], row["body"])
+                      for row in rows if row["essay_id"] not in hidden]
         ranked = rerank(plan, candidates, diversify=essay_id is None)[:limit]
         details = await self._records_by_id([c.passage_id for c in ranked])
         return [
@@ -320,16 +353,22 @@ class Library:
             log.exception("full-text query failed: %r", fts_query)
             return []
 
-    async def best_per_essay(self, topic: str) -> list[SearchResult]:
+    async def _hidden_essay_ids(self, guild: int) -> set[int]:
+        """Essays this server does not see: other servers' uploads and the bundled essays it removed."""
+        visible, params = _visible(guild)
+        rows = await self._store.fetchall(f"SELECT e.id FROM essays e WHERE NOT {visible}", params)
+        return {row["id"] for row in rows}
+
+    async def best_per_essay(self, topic: str, *, guild: int | None = None) -> list[SearchResult]:
         """The most relevant passage of each essay that has one among the top results, best first."""
         best: dict[str, SearchResult] = {}
-        for result in await self.search(topic, limit=MAX_RESULTS):
+        for result in await self.search(topic, limit=MAX_RESULTS, guild=guild):
             best.setdefault(result.essay_slug, result)
         return list(best.values())
 
-    async def find_titles(self, text: str, *, limit: int = 25) -> list[EssayInfo]:
+    async def find_titles(self, text: str, *, limit: int = 25, guild: int | None = None) -> list[EssayInfo]:
         """Essays whose title or slug matches what was typed so far, best first (for autocomplete)."""
-        essays = await self.essays()
+        essays = await self.essays(guild=guild)
         if not text.strip():
             return essays[:limit]
         choices = {info.slug: fold(f"{info.title} {info.author}") for info in essays}
@@ -344,6 +383,13 @@ class Library:
         rows = await self._store.fetchall(_PASSAGE_SELECT.replace("SELECT", "SELECT p.id AS pid,", 1)
                                           + f" WHERE p.id IN ({marks})", ids)
         return {row["pid"]: _record(row) for row in rows}
+
+
+def _visible(guild: int | None) -> tuple[str, tuple[int | None, ...]]:
+    """SQL over `essays e` for "this server sees this essay", and its parameters."""
+    return ("(? IS NULL OR (e.origin = 'upload' AND (e.guild_id IS NULL OR e.guild_id = ?))"
+            " OR (e.origin = 'folder' AND NOT EXISTS (SELECT 1 FROM hidden_essays h"
+            " WHERE h.guild_id = ? AND h.slug = e.slug)))", (guild, guild, guild))
 
 
 _PASSAGE_SELECT = ("SELECT e.slug, e.title, e.author, p.section, p.paragraph, p.text"

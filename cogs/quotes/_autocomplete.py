@@ -16,9 +16,9 @@ from ..utils.limits import cap
 log = logging.getLogger(__name__)
 
 
-async def essay_choices(library: Library, current: str) -> list[app_commands.Choice[str]]:
+async def essay_choices(library: Library, guild: int | None, current: str) -> list[app_commands.Choice[str]]:
     try:
-        found = await library.find_titles(current, limit=limits.CHOICES)
+        found = await library.find_titles(current, limit=limits.CHOICES, guild=guild)
     except Exception:  # autocomplete must answer something; a failure here is logged, not shown
         log.exception("essay autocomplete failed")
         return []
@@ -26,11 +26,12 @@ async def essay_choices(library: Library, current: str) -> list[app_commands.Cho
                                 value=e.slug) for e in found]
 
 
-async def section_choices(library: Library, slug: str | None, current: str) -> list[app_commands.Choice[str]]:
+async def section_choices(library: Library, guild: int | None, slug: str | None,
+                          current: str) -> list[app_commands.Choice[str]]:
     if not slug:
         return []
     try:
-        sections = list(dict.fromkeys(p.section for p in await library.passages(slug) if p.section))
+        sections = list(dict.fromkeys(p.section for p in await library.passages(slug, guild=guild) if p.section))
     except BotError:
         return []
     typed = current.casefold()
@@ -38,9 +39,9 @@ async def section_choices(library: Library, slug: str | None, current: str) -> l
             for s in sections if typed in s.casefold()][: limits.CHOICES]
 
 
-async def resolve_essay(library: Library, text: str) -> str:
+async def resolve_essay(library: Library, guild: int | None, text: str) -> str:
     """The slug for what the member picked or typed: a slug, or a title written out in full."""
-    for info in await library.essays():
+    for info in await library.essays(guild=guild):
         if text in (info.slug, info.title) or text.casefold() == info.title.casefold():
             return info.slug
     raise NotFound("I don't know that essay: pick one from the list as you type, or see /essay list.")

@@ -52,12 +52,12 @@ class Quotes(commands.Cog):
         count:
             How many passages to show (1-5, default 3).
         """
-        slug = await resolve_essay(self.library, essay) if essay else None
+        slug = await resolve_essay(self.library, interaction.guild_id, essay) if essay else None
         await self._answer(interaction, query, essay=slug, count=count)
 
     @quote.autocomplete("essay")
     async def quote_essay(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await essay_choices(self.library, current)
+        return await essay_choices(self.library, interaction.guild_id, current)
 
     async def find_passages(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Passages from the essays that speak to a message, to back a point in a live discussion."""
@@ -69,7 +69,7 @@ class Quotes(commands.Cog):
     async def _answer(self, interaction: discord.Interaction, query: str, *, essay: str | None, count: int) -> None:
         query = clean_query(query)  # before deferring, so a bad query gets an immediate one-line answer
         await interaction.response.defer(ephemeral=True, thinking=True)
-        results = await self.library.search(query, essay=essay, limit=count)
+        results = await self.library.search(query, essay=essay, limit=count, guild=interaction.guild_id)
         log.info("search in guild %s: %d results", interaction.guild_id, len(results))
         if not results:
             await interaction.followup.send(NO_RESULTS.format(query=cap(query, 100)), ephemeral=True)
@@ -92,7 +92,7 @@ class Quotes(commands.Cog):
         """
         topic = clean_query(topic)
         # No defer: one search is milliseconds, and a deferred public reply would make a "no results" line public.
-        results = await self.library.best_per_essay(topic)
+        results = await self.library.best_per_essay(topic, guild=interaction.guild_id)
         if not results:
             await interaction.response.send_message(NO_RESULTS.format(query=cap(topic, 100)), ephemeral=True)
             return

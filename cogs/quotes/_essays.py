@@ -33,7 +33,7 @@ class Essays(commands.GroupCog, group_name="essay"):
     @app_commands.command(name="list")
     async def list_essays(self, interaction: discord.Interaction) -> None:
         """The essays in the library, with their authors and size."""
-        pages = build_library_pages(await self.library.essays())
+        pages = build_library_pages(await self.library.essays(guild=interaction.guild_id))
         await self._send_pages(interaction, pages)
 
     @app_commands.command()
@@ -47,9 +47,10 @@ class Essays(commands.GroupCog, group_name="essay"):
         section:
             Start at this section.
         """
-        slug = await resolve_essay(self.library, essay)
-        info = await self.library.essay(slug)
-        pages = build_reading_pages(info, await self.library.passages(slug))
+        guild = interaction.guild_id
+        slug = await resolve_essay(self.library, guild, essay)
+        info = await self.library.essay(slug, guild=guild)
+        pages = build_reading_pages(info, await self.library.passages(slug, guild=guild))
         start = 0
         if section:
             sections = [(page.footer.text or "").rsplit(" \u00b7 page", 1)[0] for page in pages]
@@ -60,11 +61,11 @@ class Essays(commands.GroupCog, group_name="essay"):
 
     @read.autocomplete("essay")
     async def read_essay(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await essay_choices(self.library, current)
+        return await essay_choices(self.library, interaction.guild_id, current)
 
     @read.autocomplete("section")
     async def read_section(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await section_choices(self.library, namespace_value(interaction, "essay"), current)
+        return await section_choices(self.library, interaction.guild_id, namespace_value(interaction, "essay"), current)
 
     @app_commands.command()
     @organizers_only()
@@ -110,21 +111,22 @@ class Essays(commands.GroupCog, group_name="essay"):
         essay:
             The essay to remove.
         """
-        info = await self.library.essay(await resolve_essay(self.library, essay))
+        guild = interaction.guild_id
+        info = await self.library.essay(await resolve_essay(self.library, guild, essay), guild=guild)
 
         async def confirmed(_: discord.Interaction) -> str:
-            await self.library.remove(info.slug)
+            await self.library.remove(info.slug, guild=guild)
             log.info("guild %s removed essay %s", interaction.guild_id, info.slug)
-            return f"Removed \u201c{info.title}\u201d from the library."
+            return f"Removed \u201c{info.title}\u201d from this server\u2019s library."
 
         view = ConfirmView(interaction, "Remove it", confirmed, cancelled="Cancelled; the essay stays.")
         await interaction.response.send_message(
-            f"Remove \u201c{info.title}\u201d ({info.passages} passages) from the library? Quotes already posted "
-            "keep their citation.", view=view, ephemeral=True)
+            f"Remove \u201c{info.title}\u201d ({info.passages} passages) from this server\u2019s library? "
+            "Quotes already posted keep their citation.", view=view, ephemeral=True)
 
     @remove.autocomplete("essay")
     async def remove_essay(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await essay_choices(self.library, current)
+        return await essay_choices(self.library, interaction.guild_id, current)
 
     @staticmethod
     async def _send_pages(interaction: discord.Interaction, pages: list[discord.Embed], start: int = 0) -> None:

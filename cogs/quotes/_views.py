@@ -38,7 +38,7 @@ class ContextButton(ErrorReplyingItem, discord.ui.DynamicItem[discord.ui.Button]
     async def act(self, interaction: discord.Interaction) -> None:
         library: Library = interaction.client.services.library  # persistent items are built by discord.py, not us
         try:
-            passages = await library.context(self.key, around=1)
+            passages = await library.context(self.key, around=1, guild=interaction.guild_id)
         except NotFound:
             raise NotFound("That essay is no longer in the library; the quote above keeps its citation.") from None
         await interaction.response.send_message(embed=build_context_embed(passages, self.key), ephemeral=True)
@@ -112,16 +112,17 @@ class QuoteBrowser(OwnedView):
 
     @discord.ui.button(label="Context", style=discord.ButtonStyle.secondary)
     async def show_context(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
-        self.context = [] if self.context else await self.library.context(self.current.passage_id, around=1)
+        self.context = [] if self.context else await self.library.context(self.current.passage_id, around=1,
+                                                                          guild=interaction.guild_id)
         await self._show(interaction)
 
     @discord.ui.button(label="Post here", style=discord.ButtonStyle.primary)
     async def post_here(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
-        await post_quote(interaction, await self.library.passage(self.current.passage_id))
+        await post_quote(interaction, await self.library.passage(self.current.passage_id, guild=interaction.guild_id))
 
     @discord.ui.button(label="Post to new thread", style=discord.ButtonStyle.primary)
     async def to_thread(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
-        passage = await self.library.passage(self.current.passage_id)
+        passage = await self.library.passage(self.current.passage_id, guild=interaction.guild_id)
         message = await post_quote(interaction, passage)
         if isinstance(interaction.channel, discord.Thread):
             return

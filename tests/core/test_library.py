@@ -99,3 +99,41 @@ async def test_errors_quote_at_most_a_short_piece_of_what_was_typed(library: Lib
     with pytest.raises((NotFound, InvalidInput)) as caught:
         await library.passage(key)
     assert len(caught.value.message) < 200
+
+
+CHAPTER_A, CHAPTER_B = 111, 222
+
+
+async def test_an_upload_is_seen_only_by_the_server_that_added_it(library: Library):
+    await library.add_upload(b"Dual power grows in tenant unions.\n", filename="t.txt", title="Tenant Notes",
+                             guild_id=CHAPTER_A)
+    assert "tenant-notes" in [e.slug for e in await library.essays(guild=CHAPTER_A)]
+    assert "tenant-notes" not in [e.slug for e in await library.essays(guild=CHAPTER_B)]
+    assert (await library.search("tenant unions", limit=1, guild=CHAPTER_A))[0].essay_slug == "tenant-notes"
+    assert all(r.essay_slug != "tenant-notes" for r in await library.search("tenant unions", limit=5, guild=CHAPTER_B))
+    with pytest.raises(NotFound):
+        await library.passage("tenant-notes:1", guild=CHAPTER_B)
+    with pytest.raises(NotFound):
+        await library.remove("tenant-notes", guild=CHAPTER_B)
+    assert await library.counts(guild=CHAPTER_B) == (2, 83)
+
+
+async def test_two_servers_can_upload_essays_with_the_same_title(library: Library):
+    first = await library.add_upload(b"One.\n", filename="a.txt", title="Convention Notes", guild_id=CHAPTER_A)
+    second = await library.add_upload(b"Two.\n", filename="b.txt", title="Convention Notes", guild_id=CHAPTER_B)
+    assert (first.slug, second.slug) == ("convention-notes", "convention-notes-2")
+    assert (await library.passage("convention-notes-2:1", guild=CHAPTER_B)).text == "Two."
+    with pytest.raises(Conflict):
+        await library.add_upload(b"Again.\n", filename="c.txt", title="convention notes", guild_id=CHAPTER_A)
+
+
+async def test_removing_a_bundled_essay_hides_it_for_that_server_and_stays_removed_after_a_restart(
+        store: Store, library: Library):
+    slug = "building-international-socialism-in-a-new-era"
+    await library.remove(slug, guild=CHAPTER_A)
+    restarted = Library(store)
+    await restarted.sync_folder(SEEDS)
+    assert slug not in [e.slug for e in await restarted.essays(guild=CHAPTER_A)]
+    assert all(r.essay_slug != slug for r in await restarted.search("Comintern", limit=5, guild=CHAPTER_A))
+    assert slug in [e.slug for e in await restarted.essays(guild=CHAPTER_B)]
+    assert (await restarted.search("Comintern", limit=1, guild=CHAPTER_B))[0].essay_slug == slug

@@ -65,9 +65,10 @@ def clean_topic_name(name: str) -> str:
 
 
 def clean_reason(reason: str | None) -> str | None:
-    if reason is None or not reason.strip():
+    """The reason as it will be stored: whitespace runs collapsed to one space, as a debate vote's reason is."""
+    reason = " ".join(reason.split()) if reason else None
+    if not reason:
         return None
-    reason = reason.strip()
     if len(reason) > MAX_REASON:
         raise InvalidInput(f"Keep the reason to {MAX_REASON} characters; yours has {len(reason):,}.")
     return reason

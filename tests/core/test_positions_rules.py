@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from core.debates import Format
+from core.debates._rules import check_reason
 from core.errors import InvalidInput
 from core.positions import MIN_GROUP, POOLED, SCALE, Entry, Topic, member_csv, member_json, report_csv
 from core.positions._model import clean_reason, clean_topic_name, match_stance
@@ -57,6 +59,14 @@ def test_a_debate_stance_matches_accents_and_case():
 ])
 def test_reasons_up_to_500_characters_are_kept_trimmed(reason, expected):
     assert clean_reason(reason) == expected
+
+
+@pytest.mark.parametrize("reason", [
+    "trade  unions\n\nagree", "\ttabs\tand\r\nline breaks ", "word  " * 100, "  one  ",
+])
+def test_a_reason_is_stored_as_a_debate_vote_stores_it_with_whitespace_runs_collapsed(reason):
+    assert clean_reason(reason) == " ".join(reason.split())
+    assert clean_reason(reason) == check_reason(Format.PROPOSAL, "Agree", reason)
 
 
 @pytest.mark.parametrize("length", [501, 5000])

@@ -70,6 +70,17 @@ def pick_passages(results: list[SearchResult]) -> list[SearchResult]:
     return picked + extra[: max(0, MIN_PASSAGES - len(picked))]
 
 
+def _cannot_post(permissions: discord.Permissions) -> str:
+    needed = {"View Channel": permissions.view_channel, "Send Messages": permissions.send_messages,
+              "Embed Links": permissions.embed_links}
+    missing = [name for name, granted in needed.items() if not granted]
+    if not missing:
+        return "Discord did not let me post the debate in this channel, so nothing was opened."
+    names = " and ".join([", ".join(missing[:-1]), missing[-1]] if len(missing) > 1 else missing)
+    return (f"I could not post the debate here: I need the {names} permission{'s' if len(missing) > 1 else ''}"
+            " in this channel, so nothing was opened.")
+
+
 @app_commands.guild_only()
 class Debates(commands.GroupCog, group_name="debate"):
     """Structured debates: polls, proposals and Oxford-style votes."""
@@ -155,15 +166,16 @@ class Debates(commands.GroupCog, group_name="debate"):
                           secret=secret, hide_results=hide_results, role_id=role.id if role else None,
                           quorum=quorum, duration=duration, advance_in=advance_in)
         await interaction.response.defer(ephemeral=True, thinking=True)
+        passages = pick_passages(await self.library.search(spec.motion, limit=PASSAGE_CANDIDATES))
         debate = await self.debates.start(spec, guild_id=interaction.guild_id, channel_id=interaction.channel_id,
                                           author_id=interaction.user.id)
-        message = await interaction.channel.send(embed=build_debate_embed(await self.debates.results(debate)),
-                                                 view=build_vote_view(debate))
-        thread = await self._open_thread(message, debate)
-        await self.debates.attach_message(debate.id, message_id=message.id, thread_id=thread and thread.id)
+        message = await self._post(interaction, debate)
+        await self.debates.attach_message(debate.id, message_id=message.id)
         self.deadlines.wake()
         log.info("guild %s: debate %s posted as message %s", debate.guild_id, debate.id, message.id)
-        await interaction.followup.send(f"Debate #{debate.id} is open: {message.jump_url}", ephemeral=True)
+        problem = await self._open_thread(message, debate, passages)
+        await interaction.followup.send(f"Debate #{debate.id} is open: {message.jump_url}"
+                                        + (f"\n{problem}" if problem else ""), ephemeral=True)
 
     @app_commands.command()
     @organizers_only()
@@ -261,19 +273,47 @@ class Debates(commands.GroupCog, group_name="debate"):
         await interaction.response.send_message(f"Outcome recorded for debate #{updated.id}.", ephemeral=True)
         await self.live.show_results(updated)
 
-    # -- the thread ----------------------------------------------------------------------------------------
+    # -- posting ---------------------------------------------------------------------------------------------
 
-    async def _open_thread(self, message: discord.Message, debate: Debate) -> discord.Thread | None:
+    async def _post(self, interaction: discord.Interaction, debate: Debate) -> discord.Message:
+        """The public debate message. If it cannot be posted the new debate is removed again, so no debate stays
+        open that nobody can see or vote in (and a retry does not leave a duplicate)."""
+        try:
+            return await interaction.channel.send(embed=build_debate_embed(await self.debates.results(debate)),
+                                                  view=build_vote_view(debate))
+        except discord.Forbidden:
+            await self.debates.discard(debate.guild_id, debate.id)
+            log.warning("guild %s: no permission to post debate %s in channel %s", debate.guild_id, debate.id,
+                        debate.channel_id)
+            raise BotError(_cannot_post(interaction.app_permissions)) from None
+        except BaseException:  # not a swallow: undo the half-made debate, then let the error take its course
+            await self.debates.discard(debate.guild_id, debate.id)
+            raise
+
+    async def _open_thread(self, message: discord.Message, debate: Debate,
+                           passages: list[SearchResult]) -> str | None:
+        """Open the debate's thread and seed it with the essays' passages. The debate works without them, so a
+        failure here is logged and returned as a sentence for the organizer instead of undoing the debate."""
         try:
             thread = await message.create_thread(name=cap(debate.motion, limits.THREAD_NAME))
-        except discord.Forbidden:
-            log.warning("guild %s: no permission to open a thread for debate %s", debate.guild_id, debate.id)
-            return None
-        passages = pick_passages(await self.library.search(debate.motion, limit=PASSAGE_CANDIDATES))
+        except discord.HTTPException as error:
+            log.warning("guild %s: could not open a thread for debate %s: %s", debate.guild_id, debate.id,
+                        error.status)
+            reason = (" I need the Create Public Threads permission here." if isinstance(error, discord.Forbidden)
+                      else f" Discord answered with error {error.status}.")
+            return "I could not open its discussion thread, so members can vote but not argue there." + reason
+        await self.debates.attach_thread(debate.id, thread_id=thread.id)
         intro = ("Argue the motion here. What the essays say about it:" if passages
                  else "Argue the motion here. None of the essays speaks to it directly.")
-        await thread.send(intro)
-        embeds = build_passage_embeds(passages)
-        for start in range(0, len(embeds), EMBEDS_PER_MESSAGE):
-            await thread.send(embeds=embeds[start:start + EMBEDS_PER_MESSAGE])
-        return thread
+        try:
+            await thread.send(intro)
+            embeds = build_passage_embeds(passages)
+            for start in range(0, len(embeds), EMBEDS_PER_MESSAGE):
+                await thread.send(embeds=embeds[start:start + EMBEDS_PER_MESSAGE])
+        except discord.HTTPException as error:
+            log.warning("guild %s: could not seed debate %s thread %s: %s", debate.guild_id, debate.id, thread.id,
+                        error.status)
+            reason = (" I need the Send Messages in Threads and Embed Links permissions here."
+                      if isinstance(error, discord.Forbidden) else f" Discord answered with error {error.status}.")
+            return "Its thread is open, but I could not post the essays' passages in it." + reason
+        return None

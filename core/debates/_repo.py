@@ -69,9 +69,23 @@ class DebateRepo:
         log.info("debate %s opened in guild %s (%s)", debate_id, guild_id, spec.format.value)
         return debate
 
-    async def attach_message(self, debate_id: int, *, message_id: int, thread_id: int | None) -> None:
-        await self._store.execute("UPDATE debates SET message_id = ?, thread_id = ? WHERE id = ?",
-                                  (message_id, thread_id, debate_id))
+    async def attach_message(self, debate_id: int, *, message_id: int) -> None:
+        """The public message is posted: from now on its tally is kept current and its results published."""
+        await self._store.execute("UPDATE debates SET message_id = ? WHERE id = ?", (message_id, debate_id))
+
+    async def attach_thread(self, debate_id: int, *, thread_id: int) -> None:
+        await self._store.execute("UPDATE debates SET thread_id = ? WHERE id = ?", (thread_id, debate_id))
+
+    async def discard(self, guild_id: int, debate_id: int) -> None:
+        """Remove a debate whose public message could not be posted: nobody saw it or could vote in it, so
+        nothing of it stays (its options, ballot key and the stance topic it created go with it)."""
+        async with self._store.transaction() as db:
+            await db.execute("DELETE FROM position_topics WHERE guild_id = ? AND debate_id = ? AND NOT EXISTS"
+                             " (SELECT 1 FROM position_entries WHERE topic_id = position_topics.id)",
+                             (guild_id, debate_id))
+            await db.execute("DELETE FROM debates WHERE id = ? AND guild_id = ? AND message_id IS NULL",
+                             (debate_id, guild_id))
+        log.info("debate %s discarded: its message was never posted", debate_id)
 
     async def vote(self, guild_id: int, debate_id: int, *, member_id: int, member_roles: frozenset[int] | set[int],
                    choices: tuple[int, ...], reason: str | None = None, now: datetime | None = None) -> Receipt:

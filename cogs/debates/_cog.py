@@ -20,7 +20,7 @@ from ..utils import limits
 from ..utils.checks import organizers_only
 from ..utils.limits import cap
 from ._embeds import (build_debate_embed, build_hidden_embed, build_list_embed, build_passage_embeds,
-                      build_results_embed, jump_url)
+                      build_results_embed, jump_url, pack_embeds)
 from ._live import CHART_NAME, DeadlineScheduler, LiveTallies
 from ._views import DYNAMIC_ITEMS, build_vote_view
 
@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 PASSAGE_CANDIDATES = 25
 MAX_PASSAGES = 10
 MIN_PASSAGES = 3
-EMBEDS_PER_MESSAGE = 5
 
 
 class DurationTransformer(app_commands.Transformer):
@@ -307,9 +306,8 @@ class Debates(commands.GroupCog, group_name="debate"):
                  else "Argue the motion here. None of the essays speaks to it directly.")
         try:
             await thread.send(intro)
-            embeds = build_passage_embeds(passages)
-            for start in range(0, len(embeds), EMBEDS_PER_MESSAGE):
-                await thread.send(embeds=embeds[start:start + EMBEDS_PER_MESSAGE])
+            for embeds in pack_embeds(build_passage_embeds(passages)):
+                await thread.send(embeds=embeds)
         except discord.HTTPException as error:
             log.warning("guild %s: could not seed debate %s thread %s: %s", debate.guild_id, debate.id, thread.id,
                         error.status)

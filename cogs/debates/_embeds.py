@@ -14,6 +14,9 @@ from ..utils.limits import cap
 
 COLOUR = discord.Colour.dark_red()
 BAR_WIDTH = 12
+EMBEDS_PER_MESSAGE = 10
+PASSAGE_TEXT = 900
+PASSAGE_FOOTER = 300
 FORMAT_NAMES = {Format.POLL: "Poll", Format.PROPOSAL: "Proposal", Format.OXFORD: "Oxford-style debate"}
 
 
@@ -101,15 +104,33 @@ def build_hidden_embed(results: Results) -> discord.Embed:
 
 
 def build_passage_embeds(passages: Sequence[SearchResult]) -> list[discord.Embed]:
+    """One embed per passage: essay and author, the passage, its citation. Every part is capped (title, text,
+    footer: at most 1,456 characters together) however long the titles, names and sections an upload may carry."""
     embeds = []
     for passage in passages:
-        where = f"\u00a7 {passage.section}, " if passage.section else ""
         byline = f" \u2014 {passage.author}" if passage.author else ""
         embed = discord.Embed(title=cap(f"{passage.title}{byline}", limits.EMBED_TITLE),
-                              description=cap(passage.text, 900), colour=discord.Colour.dark_grey())
-        embed.set_footer(text=f"{where}\u00b6{passage.paragraph} \u00b7 {passage.passage_id}")
+                              description=cap(passage.text, PASSAGE_TEXT), colour=discord.Colour.dark_grey())
+        embed.set_footer(text=cap(f"{passage.citation} \u00b7 {passage.passage_id}", PASSAGE_FOOTER))
         embeds.append(embed)
     return embeds
+
+
+def pack_embeds(embeds: Sequence[discord.Embed]) -> list[list[discord.Embed]]:
+    """The embeds in order, grouped into messages Discord accepts: at most 10 embeds and 6,000 characters
+    (as Discord counts them, which `len(embed)` does) per message."""
+    messages: list[list[discord.Embed]] = []
+    current: list[discord.Embed] = []
+    size = 0
+    for embed in embeds:
+        if current and (len(current) == EMBEDS_PER_MESSAGE or size + len(embed) > limits.EMBED_TOTAL):
+            messages.append(current)
+            current, size = [], 0
+        current.append(embed)
+        size += len(embed)
+    if current:
+        messages.append(current)
+    return messages
 
 
 def build_list_embed(debates: Sequence[Debate], turnouts: dict[int, int]) -> discord.Embed:

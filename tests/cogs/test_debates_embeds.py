@@ -1,0 +1,48 @@
+"""The debate thread's passage messages stay within Discord's limits with the longest titles, names and sections
+an upload may carry, and with more essays than fit in one message."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+
+from cogs.debates._cog import pick_passages
+from cogs.debates._embeds import build_passage_embeds, pack_embeds
+from cogs.utils import limits
+from core.library import SearchResult
+
+
+def passage(n: int, *, title: int = 200, author: int = 100, section: int = 3000, text: int = 5000) -> SearchResult:
+    return SearchResult(passage_id=f"essay-{n:02d}-{'s' * 80}:{n}", essay_slug=f"essay-{n}", title="T" * title,
+                        author="A" * author, section="S" * section, paragraph=1000 + n, score=1.0 / (n + 1),
+                        text="word " * (text // 5), matched=())
+
+
+def assert_embed_within_limits(embed: discord.Embed) -> None:
+    assert 0 < len(embed.title) <= limits.EMBED_TITLE
+    assert 0 < len(embed.description) <= limits.EMBED_DESCRIPTION
+    assert 0 < len(embed.footer.text) <= limits.EMBED_FOOTER
+    assert len(embed) <= limits.EMBED_TOTAL
+
+
+@pytest.mark.parametrize("essays", [1, 3, 5, 10, 12, 25])
+def test_every_passage_message_stays_within_6000_characters_and_10_embeds(essays):
+    embeds = build_passage_embeds(pick_passages([passage(n) for n in range(essays)]))
+    messages = pack_embeds(embeds)
+    for embed in embeds:
+        assert_embed_within_limits(embed)
+    assert [e for message in messages for e in message] == embeds  # nothing lost, order kept
+    for message in messages:
+        assert 1 <= len(message) <= 10
+        assert sum(len(embed) for embed in message) <= limits.EMBED_TOTAL
+
+
+def test_short_passages_share_a_message_up_to_ten_embeds():
+    embeds = build_passage_embeds([passage(n, title=10, author=5, section=5, text=50) for n in range(12)])
+    assert [len(message) for message in pack_embeds(embeds)] == [10, 2]
+
+
+def test_a_passage_embed_cites_section_and_paragraph_and_names_the_passage():
+    [embed] = build_passage_embeds([SearchResult("essay:7", "essay", "Title", "Author", "Part two", 7, 1.0, "Text", ())])
+    assert embed.title == "Title \u2014 Author"
+    assert embed.footer.text == "Title \u2014 Author, \u00a7 Part two, \u00b67 \u00b7 essay:7"

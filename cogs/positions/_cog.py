@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Literal
 
 import discord
@@ -30,6 +31,23 @@ log = logging.getLogger(__name__)
 
 CHART = "distribution.png"
 
+Choices = list[app_commands.Choice[str]]
+
+
+def _never_raises(handler: Callable[[Positions, discord.Interaction, str], Awaitable[Choices]]):
+    """Autocomplete that answers no suggestions rather than an error, whatever went wrong."""
+
+    @functools.wraps(handler)
+    async def autocomplete(self: Positions, interaction: discord.Interaction, current: str) -> Choices:
+        try:
+            return await handler(self, interaction, current)
+        except Exception:  # broad on purpose: a member typing must never see an error, and an autocomplete
+            # error has nowhere useful to go (discord.py only logs it; the member's client shows "loading failed").
+            log.exception("%s failed in interaction %s", handler.__name__, interaction.id)
+            return []
+
+    return autocomplete
+
 
 @app_commands.guild_only()
 class Positions(commands.GroupCog, group_name="position"):
@@ -41,13 +59,13 @@ class Positions(commands.GroupCog, group_name="position"):
 
     # -- autocomplete ------------------------------------------------------------------------------------------
 
-    async def topic_autocomplete(self, interaction: discord.Interaction,
-                                 current: str) -> list[app_commands.Choice[str]]:
+    @_never_raises
+    async def topic_autocomplete(self, interaction: discord.Interaction, current: str) -> Choices:
         names = await self.positions.topic_names(interaction.guild_id, current, limit=limits.CHOICES)
         return [app_commands.Choice(name=cap(name, limits.CHOICE_NAME), value=name) for name in names]
 
-    async def stance_autocomplete(self, interaction: discord.Interaction,
-                                  current: str) -> list[app_commands.Choice[str]]:
+    @_never_raises
+    async def stance_autocomplete(self, interaction: discord.Interaction, current: str) -> Choices:
         typed_topic = getattr(interaction.namespace, "topic", None) or ""
         topic = await self.positions.find(interaction.guild_id, typed_topic) if typed_topic.strip() else None
         stances = topic.stances if topic is not None else SCALE
@@ -55,8 +73,8 @@ class Positions(commands.GroupCog, group_name="position"):
         return [app_commands.Choice(name=cap(stance, limits.CHOICE_NAME), value=stance)
                 for stance in stances if wanted in fold(stance)][: limits.CHOICES]
 
-    async def passage_autocomplete(self, interaction: discord.Interaction,
-                                   current: str) -> list[app_commands.Choice[str]]:
+    @_never_raises
+    async def passage_autocomplete(self, interaction: discord.Interaction, current: str) -> Choices:
         if not current.strip():
             return []
         try:

@@ -30,6 +30,7 @@ from ._views import TopicChoiceView
 log = logging.getLogger(__name__)
 
 CHART = "distribution.png"
+MAX_PASSAGE_ID = 60  # slug:number, slugs at most 48 characters; Discord refuses longer text before we see it
 
 Choices = list[app_commands.Choice[str]]
 
@@ -89,7 +90,7 @@ class Positions(commands.GroupCog, group_name="position"):
     @app_commands.command(name="set")
     @app_commands.autocomplete(topic=topic_autocomplete, stance=stance_autocomplete, passage=passage_autocomplete)
     async def set_(self, interaction: discord.Interaction, topic: str, stance: str, reason: str | None = None,
-                   passage: str | None = None) -> None:
+                   passage: app_commands.Range[str, 1, MAX_PASSAGE_ID] | None = None) -> None:
         """Record where you stand on a topic now; your earlier stances stay in your history.
 
         Parameters

@@ -12,7 +12,7 @@ import pytest
 
 from core.positions import ensure_debate_topic
 from core.store import Store
-from tests.fakediscord import FakeDiscord, Member, P
+from tests.fakediscord import FakeDiscord, InvalidOptions, Member, P
 
 pytestmark = pytest.mark.usefixtures("chapter_bot")
 
@@ -77,6 +77,25 @@ async def test_set_with_a_cited_passage_shows_its_citation(fake, member, tmp_pat
 async def test_set_with_bad_input_answers_one_sentence_and_changes_nothing(fake, member, tmp_path, options, says):
     assert says in await sentence(fake, member, "set", topic="China policy", **options)
     assert await rows(tmp_path, "SELECT * FROM position_topics") == []
+
+
+async def test_discord_refuses_a_passage_longer_than_any_passage_id(fake, member, tmp_path):
+    with pytest.raises(InvalidOptions, match="length"):
+        await fake.slash(member, "position set", topic="China policy", stance="support", passage="x" * 3000)
+    assert "no passage" in await sentence(fake, member, "set", topic="China policy", stance="support",
+                                          passage="an-essay-slug-of-forty-eight-characters-in-all-x:123456")
+
+
+@pytest.mark.parametrize(("command", "options"), [
+    ("set", {"topic": "t" * 6000, "stance": "support"}),
+    ("set", {"topic": "China policy", "stance": "s" * 6000}),
+    ("set", {"topic": "China policy", "stance": "support", "reason": "r" * 6000}),
+    ("history", {"topic": "t" * 6000}),
+    ("summary", {"topic": "t" * 6000}),
+    ("forget", {"topic": "t" * 6000}),
+])
+async def test_refusing_the_longest_input_discord_allows_still_fits_in_one_message(fake, member, command, options):
+    assert len(await sentence(fake, member, command, **options)) <= 300
 
 
 async def test_a_close_topic_name_asks_which_and_using_the_existing_one_records_there(fake, member, tmp_path):

@@ -187,9 +187,10 @@ class Debates(commands.GroupCog, group_name="debate"):
         debate:
             The debate to close (start typing its motion).
         """
+        await interaction.response.defer(ephemeral=True, thinking=True)  # closing may wait on the database
         closed = await self.debates.close(interaction.guild_id, debate)
-        await interaction.response.send_message(f"Debate #{closed.id} is closed; its results are on "
-                                                f"{jump_url(closed)}.", ephemeral=True)
+        await interaction.followup.send(f"Debate #{closed.id} is closed; its results are on {jump_url(closed)}.",
+                                        ephemeral=True)
         self.deadlines.wake()
         await self.settled(closed, "closed")
 

@@ -108,7 +108,7 @@ class DeadlineScheduler:
             self._wake.clear()
             try:
                 for debate, what in await self._debates.settle_due():
-                    await self._on_settled(debate, what)
+                    await self._announce(debate, what)
                 due = await self._debates.next_due()
             except Exception:  # a failed pass must not end deadlines for good; retry in a minute
                 log.exception("debate deadline pass failed")
@@ -119,3 +119,12 @@ class DeadlineScheduler:
                 await asyncio.wait_for(self._wake.wait(), timeout)
             except TimeoutError:
                 pass
+
+    async def _announce(self, debate: Debate, what: str) -> None:
+        try:
+            await self._on_settled(debate, what)
+        except Exception:
+            # The one broad catch that is right: this loop serves every debate, and the ones settled in the same
+            # pass must still be announced when one announcement fails (a network error, a chart that will not
+            # draw). The close itself is committed; the failure is logged with its traceback.
+            log.exception("could not announce that debate %s %s", debate.id, what)

@@ -24,8 +24,11 @@ async def open_debate(fake: FakeDiscord, who: Member, **options) -> tuple[Messag
 
 
 async def reply_to(interaction) -> str:
+    """The ephemeral answer's text, whether the bot answered at once or deferred and followed up."""
     response = await interaction.response()
     assert response.ephemeral, response
+    if response.deferred:
+        return (await interaction.message()).content
     return response.content
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import sqlite3
+import threading
 
 import pytest
 
@@ -271,3 +274,24 @@ async def test_forgetting_withdraws_the_vote_from_the_public_tally_too(fake, cha
     confirm = question.message.button(label='Forget')['custom_id']
     assert 'withdrawn' in (await (await fake.click(alice, question.message, confirm)).response()).content
     await fake.wait_for(lambda: '0 members voted' in str(fresh(fake, message).embeds[0]['fields']), 8)
+
+
+async def test_close_is_acknowledged_at_once_while_the_database_is_busy(fake, chapter_bot, org, tmp_path):
+    message, _ = await open_debate(fake, org, motion=MOTION, format='oxford')
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_write_lock() -> None:  # another writer, e.g. a checkpoint or a burst of votes, for 3.5 s
+        with sqlite3.connect(tmp_path / 'bot.sqlite3', isolation_level=None) as db:
+            db.execute('BEGIN IMMEDIATE')
+            locked.set()
+            release.wait(3.5)
+            db.execute('COMMIT')
+
+    holder = asyncio.create_task(asyncio.to_thread(hold_the_write_lock))
+    await asyncio.to_thread(locked.wait)
+    closing = await fake.slash(org, 'debate close', debate=str(debate_id(message)))
+    response = await closing.response()
+    assert response.deferred and response.ephemeral
+    assert 'is closed' in (await closing.message(timeout=10)).content
+    await holder
+    assert db_rows(tmp_path, 'SELECT closed_at IS NOT NULL FROM debates') == [(1,)]

@@ -15,8 +15,8 @@ from discord.ext import commands
 
 from core.errors import BotError, Forbidden, InvalidInput, NotFound
 from core.library import PassageRecord
-from core.positions import (SCALE, Topic, clean_reason, clean_topic_name, match_stance, member_csv, member_json,
-                            render_timeline, report_csv)
+from core.positions import (SCALE, Topic, clean_reason, clean_topic_name, member_csv, member_json, render_timeline,
+                            report_csv, topics_for_stance)
 from core.text import fold
 
 from ..utils import limits
@@ -126,7 +126,6 @@ class Positions(commands.GroupCog, group_name="position"):
             await interaction.response.send_message(embed=embed, ephemeral=True)
             return
         if existing is not None:  # the same name typed differently: there is nothing else it could mean
-            match_stance(existing.name, existing.stances, stance)
             candidates, new_name = [existing], None
         else:
             candidates, new_name = await self.positions.similar(guild, name), name
@@ -134,11 +133,20 @@ class Positions(commands.GroupCog, group_name="position"):
             _, embed = await record(interaction, None)
             await interaction.response.send_message(embed=embed, ephemeral=True)
             return
-        listed = ", ".join(f"\u201c{c.name}\u201d" for c in candidates)
-        question = cap(f"There is already a topic close to \u201c{name}\u201d: {listed}. Which one do you mean?",
-                       limits.CONTENT)
-        view = TopicChoiceView(interaction, candidates, new_name, record)
-        await interaction.response.send_message(question, view=view, ephemeral=True)
+        # Before asking: offer only what the stance is valid on, or refuse now rather than after a click.
+        offered, new_fits = topics_for_stance(candidates, stance, new_name=new_name)
+        close = f"There is already a topic close to \u201c{name}\u201d: {_quoted(candidates)}"
+        left_out = [topic for topic in candidates if topic not in offered]
+        if not offered:
+            question = (f"{close}, but \u201c{cap(stance, 60)}\u201d is not a stance on "
+                        f"{'it' if len(left_out) == 1 else 'any of them'}. Start the new topic \u201c{name}\u201d?")
+        else:
+            question = f"{close}. Which one do you mean?"
+            if left_out:
+                question += (f" \u201c{cap(stance, 60)}\u201d is not a stance on {_quoted(left_out)}, so "
+                             f"{'it is' if len(left_out) == 1 else 'they are'} not offered.")
+        view = TopicChoiceView(interaction, offered, new_name if new_fits else None, record)
+        await interaction.response.send_message(cap(question, limits.CONTENT), view=view, ephemeral=True)
 
     @app_commands.command()
     async def mine(self, interaction: discord.Interaction) -> None:
@@ -298,6 +306,10 @@ class Positions(commands.GroupCog, group_name="position"):
             except NotFound:
                 log.info("cited passage %s is no longer in the library", key)
         return found
+
+
+def _quoted(topics: Iterable[Topic]) -> str:
+    return ", ".join(f"\u201c{topic.name}\u201d" for topic in topics)
 
 
 def _citations_of(passage: PassageRecord | None) -> dict[str, PassageRecord]:

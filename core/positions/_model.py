@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -84,6 +85,32 @@ def match_stance(topic_name: str, stances: tuple[str, ...], typed: str) -> str:
             return stance
     listed = ", ".join(stances)
     raise InvalidInput(f"'{_short(typed)}' is not a stance on '{topic_name}'; choose one of: {listed}.")
+
+
+def topics_for_stance(candidates: Sequence[Topic], typed: str, *,
+                      new_name: str | None) -> tuple[list[Topic], bool]:
+    """Which of the topics a member may mean `typed` is a stance on, and whether it is one for a new topic called
+    `new_name` (the five-point scale; None: no new topic is on offer). Refuses, in one sentence, if none."""
+    fitting = [topic for topic in candidates if _offers(topic.stances, typed)]
+    new_fits = new_name is not None and _offers(SCALE, typed)
+    if fitting or new_fits:
+        return fitting, new_fits
+    if new_name is None and len(candidates) == 1:
+        match_stance(candidates[0].name, candidates[0].stances, typed)  # raises its own sentence
+    # At most 3 candidates of 100-character names: with the stances shortened this stays well inside a message.
+    places = [f"'{topic.name}' ({_short(', '.join(topic.stances), 400)})" for topic in candidates]
+    if new_name is not None:
+        places.append(f"a new topic '{new_name}' ({', '.join(SCALE)})")
+    where = places[0] if len(places) == 1 else f"{', '.join(places[:-1])} nor {places[-1]}"
+    raise InvalidInput(f"'{_short(typed)}' is not a stance on {where}.")
+
+
+def _offers(stances: tuple[str, ...], typed: str) -> bool:
+    try:
+        match_stance("", stances, typed)
+    except InvalidInput:
+        return False
+    return True
 
 
 def _short(text: str, limit: int = 60) -> str:

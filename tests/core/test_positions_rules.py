@@ -13,7 +13,7 @@ from core.debates import Format
 from core.debates._rules import check_reason
 from core.errors import InvalidInput
 from core.positions import MIN_GROUP, POOLED, SCALE, Entry, Topic, member_csv, member_json, report_csv
-from core.positions._model import clean_reason, clean_topic_name, match_stance
+from core.positions._model import clean_reason, clean_topic_name, match_stance, topics_for_stance
 from core.positions._privacy import breakdown
 from core.positions._summary import direction, summarize, timeline
 
@@ -52,6 +52,37 @@ def test_a_stance_not_on_the_topic_is_refused_with_the_choices(typed):
 
 def test_a_debate_stance_matches_accents_and_case():
     assert match_stance("Motion", ("Pour", "Contre", "Abstención"), "abstencion") == "Abstención"
+
+
+@pytest.mark.parametrize(("stance", "new_name", "offered", "new_fits"), [
+    ("support", "China policies", ["China policy"], True),   # the scale topic and a new one both take it
+    ("For", "Tax the richer", ["Tax the rich"], False),      # only the debate topic offers "For"
+    ("SUPPORT", "Tax the richer", ["China policy"], True),   # case and accents do not matter
+    ("oppose", None, ["China policy"], False),               # same name typed differently: no new topic
+])
+def test_only_topics_the_stance_fits_are_offered(stance, new_name, offered, new_fits):
+    fitting, fits_new = topics_for_stance([scale_topic(), debate_topic()], stance, new_name=new_name)
+    assert ([topic.name for topic in fitting], fits_new) == (offered, new_fits)
+
+
+@pytest.mark.parametrize(("candidates", "new_name", "says"), [
+    ([debate_topic()], "Tax the richer",
+     "'maybe' is not a stance on 'Tax the rich' (For, Against, Undecided) nor a new topic 'Tax the richer' ("),
+    ([scale_topic()], None, "'maybe' is not a stance on 'China policy'; choose one of: support,"),
+    ([scale_topic(), debate_topic()], "China", "'maybe' is not a stance on 'China policy' (support"),
+])
+def test_a_stance_that_fits_nothing_on_offer_is_refused_in_one_sentence(candidates, new_name, says):
+    with pytest.raises(InvalidInput) as refused:
+        topics_for_stance(candidates, "maybe", new_name=new_name)
+    assert refused.value.message.startswith(says) and refused.value.message.count(".") == 1
+
+
+def test_the_refusal_stays_short_for_three_debate_topics_with_long_options():
+    options = tuple(f"option {n} " + "x" * 45 for n in range(25))
+    candidates = [Topic(n, 10, "t" * 99 + str(n), options, n, NOW) for n in range(3)]
+    with pytest.raises(InvalidInput) as refused:
+        topics_for_stance(candidates, "m" * 6000, new_name="t" * 100)
+    assert len(refused.value.message) < 2000
 
 
 @pytest.mark.parametrize(("reason", "expected"), [

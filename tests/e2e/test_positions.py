@@ -146,12 +146,19 @@ async def test_an_unanswered_topic_question_expires_and_disables_its_buttons(fak
     await fake.wait_for(expired, 10, "the question never expired")
 
 
-async def test_a_stance_not_on_the_chosen_topic_is_refused_on_click(fake, member, tmp_path):
+async def test_a_close_topic_the_stance_does_not_fit_is_not_offered(fake, member, tmp_path):
     await add_debate_topic(tmp_path, fake)
     question = await run(fake, member, "set", topic="Tax the richer", stance="support")
-    button = question.message.button(label="Use \u201cTax the rich\u201d")
-    refusal = await (await fake.click(member, question.message, button["custom_id"])).response()
-    assert refusal.ephemeral and "is not a stance on 'Tax the rich'" in refusal.content
+    labels = [c["label"] for c in question.message.iter_components() if c["type"] == 2]
+    assert labels == ["New topic \u201cTax the richer\u201d", "Cancel"]
+    assert question.content == ("There is already a topic close to \u201cTax the richer\u201d: \u201cTax the rich\u201d, "
+                                "but \u201csupport\u201d is not a stance on it. Start the new topic \u201cTax the richer\u201d?")
+
+
+async def test_a_stance_fitting_no_close_topic_nor_the_scale_is_refused_before_asking(fake, member, tmp_path):
+    await add_debate_topic(tmp_path, fake)
+    refusal = await sentence(fake, member, "set", topic="Tax the richer", stance="maybe")
+    assert refusal.startswith("'maybe' is not a stance on 'Tax the rich' (For, Against, Undecided) nor a new topic")
     assert await entries(tmp_path) == []
 
 

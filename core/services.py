@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from .debates import DebateRepo, forget_member
+from .debates import DebateRepo, ballots_of, forget_member
 from .guild_settings import GuildSettingsRepo
 from .library import Library, SyncReport
 from .positions import PositionLog
@@ -41,8 +41,8 @@ async def open_services(settings: Settings, *, sync_essays: bool = True) -> Asyn
             log.info("essays: %d indexed, %d unchanged, %d removed, %d skipped",
                      len(report.indexed), report.unchanged, len(report.removed), len(report.problems))
             await library.warm()
-        yield Services(store=store, library=library, guild_settings=GuildSettingsRepo(store),
-                       debates=DebateRepo(store), positions=PositionLog(store, forget_votes=forget_member),
+        yield Services(store=store, library=library, guild_settings=GuildSettingsRepo(store), debates=DebateRepo(store),
+                       positions=PositionLog(store, forget_votes=forget_member, read_ballots=ballots_of),
                        sync_report=report)
     finally:
         await store.close()

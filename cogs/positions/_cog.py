@@ -15,8 +15,8 @@ from discord.ext import commands
 
 from core.errors import BotError, Forbidden, InvalidInput, NotFound
 from core.library import PassageRecord
-from core.positions import (SCALE, Topic, clean_reason, clean_topic_name, member_csv, member_json, render_timeline,
-                            report_csv, topics_for_stance)
+from core.positions import (SCALE, Topic, ballots_csv, clean_reason, clean_topic_name, member_csv, member_json,
+                            render_timeline, report_csv, topics_for_stance)
 from core.text import fold
 
 from ..utils import limits
@@ -248,13 +248,18 @@ class Positions(commands.GroupCog, group_name="position"):
 
     @app_commands.command()
     async def export(self, interaction: discord.Interaction) -> None:
-        """Download everything the bot keeps about your positions here, as JSON and CSV."""
+        """Download everything the bot keeps about your positions and debate votes here, as JSON and CSV."""
         guild, member = interaction.guild_id, interaction.user.id
         entries = await self.positions.history(guild, member)
+        ballots = await self.positions.ballots(guild, member)
         visible = await self.positions.is_visible(guild, member)
-        files = [discord.File(io.BytesIO(member_json(guild, member, visible, entries)), filename="positions.json"),
+        data = member_json(guild, member, visible, entries, ballots)
+        files = [discord.File(io.BytesIO(data), filename="positions.json"),
                  discord.File(io.BytesIO(member_csv(entries)), filename="positions.csv")]
-        count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
+        if ballots:
+            files.append(discord.File(io.BytesIO(ballots_csv(ballots)), filename="ballots.csv"))
+        count = (f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}, "
+                 f"{len(ballots)} debate ballot{'' if len(ballots) == 1 else 's'}")
         await interaction.response.send_message(f"Your data in this server: {count}, and your privacy choice.",
                                                 files=files, ephemeral=True)
 

@@ -3,6 +3,7 @@
 No Discord here; `cogs.debates` puts it on screen.
 """
 
+from ._ballots_of import ballots_of  # for /position export, read by core.positions.PositionLog
 from ._chart import render_results
 from ._duration import format_duration, parse_duration
 from ._export import export_csv

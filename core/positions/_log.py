@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 from ..errors import Conflict, InvalidInput, NotFound
 from ..store import Store
 from ..text import fold
-from ._model import (MAX_TOPIC_NAME, MEMBER_SOURCE, SCALE, Entry, Topic, clean_reason, clean_topic_name,
+from ._model import (MAX_TOPIC_NAME, MEMBER_SOURCE, SCALE, Ballot, Entry, Topic, clean_reason, clean_topic_name,
                      match_stance, parse_stamp, stamp)
 from ._privacy import MIN_GROUP, Breakdown
 from ._summary import Summary, summarize, timeline
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 SIMILAR_SCORE = 85  # rapidfuzz token_sort_ratio on folded names: "china policy" ~ "chinas policy", not "housing"
 AUTOCOMPLETE_SCORE = 65  # rapidfuzz WRatio while typing: "chna" still finds "China policy", "chin" not "Housing"
 ForgetVotes = Callable[..., Awaitable[int]]  # core.debates.forget_member(db, *, guild_id, member_id, topic_id)
+ReadBallots = Callable[..., Awaitable[list[Ballot]]]  # core.debates.ballots_of(db, *, guild_id, member_id)
 Clock = Callable[[], datetime]
 
 
@@ -111,9 +112,11 @@ async def _stances(db: aiosqlite.Connection, topic_id: int) -> tuple[str, ...]:
 # -- the repository the cog uses --------------------------------------------------------------------------------
 
 class PositionLog:
-    def __init__(self, store: Store, *, forget_votes: ForgetVotes, clock: Clock = lambda: datetime.now(UTC)) -> None:
+    def __init__(self, store: Store, *, forget_votes: ForgetVotes, read_ballots: ReadBallots,
+                 clock: Clock = lambda: datetime.now(UTC)) -> None:
         self._store = store
         self._forget_votes = forget_votes
+        self._read_ballots = read_ballots
         self._clock = clock
 
     # topics
@@ -206,6 +209,12 @@ class PositionLog:
             return await self._entries("e.guild_id = ? AND e.member_id = ?", (guild_id, member_id))
         return await self._entries("e.guild_id = ? AND e.member_id = ? AND e.topic_id = ?",
                                    (guild_id, member_id, topic.id))
+
+    async def ballots(self, guild_id: int, member_id: int) -> list[Ballot]:
+        """The member's ballots in this server's recorded debates, from the debates tables: multiple-choice polls
+        never enter the log, so an export needs them from there. Secret ballots are tied to no one."""
+        async with self._store.transaction() as db:
+            return await self._read_ballots(db, guild_id=guild_id, member_id=member_id)
 
     # privacy
 

@@ -47,6 +47,17 @@ class Entry:
         return int(number) if prefix == "debate" else None
 
 
+@dataclass(frozen=True)
+class Ballot:
+    """A member's ballot in a recorded (not secret) debate, as the debates feature keeps it: for their export."""
+    debate_id: int
+    motion: str
+    round: int  # 1, or 2 for an Oxford debate's closing vote
+    choices: tuple[str, ...]
+    reason: str | None
+    at: datetime
+
+
 def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(_STAMP)
 

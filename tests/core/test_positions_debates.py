@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.debates import DebateRepo, Format, build_spec, forget_member
+from core.debates import DebateRepo, Format, ballots_of, build_spec, forget_member
 from core.positions import PositionLog
 from core.store import Store
 
@@ -19,7 +19,7 @@ def debates(store: Store) -> DebateRepo:
 
 @pytest.fixture
 def positions(store: Store) -> PositionLog:
-    return PositionLog(store, forget_votes=forget_member)
+    return PositionLog(store, forget_votes=forget_member, read_ballots=ballots_of)
 
 
 async def start(debates: DebateRepo, *, secret: bool = False):
@@ -75,3 +75,31 @@ async def test_a_member_with_only_a_secret_ballot_can_still_forget_it(debates, p
     assert (forgotten.entries, forgotten.votes) == (0, 1)
     assert (await debates.results(await debates.get(GUILD, debate.id))).tally.voters == 1
     assert not await positions.has_anything(GUILD, ROSA)
+
+
+async def poll(debates: DebateRepo, *, guild: int = GUILD, secret: bool = False):
+    spec = build_spec(motion="Which campaigns this year", format=Format.POLL, options="Rent | Transit | Childcare",
+                      max_choices=2, secret=secret)
+    return await debates.start(spec, guild_id=guild, channel_id=CHANNEL, author_id=ORGANIZER)
+
+
+async def test_a_members_multiple_choice_ballots_are_read_for_their_export_and_no_one_elses(debates, positions):
+    recorded, secret, elsewhere = await poll(debates), await poll(debates, secret=True), await poll(debates, guild=7)
+    await debates.vote(GUILD, recorded.id, member_id=ROSA, member_roles=frozenset(), choices=(0, 2))
+    await debates.vote(GUILD, recorded.id, member_id=ROSA, member_roles=frozenset(), choices=(1,))
+    await debates.vote(GUILD, recorded.id, member_id=KARL, member_roles=frozenset(), choices=(0,))
+    await debates.vote(GUILD, secret.id, member_id=ROSA, member_roles=frozenset(), choices=(0,))
+    await debates.vote(7, elsewhere.id, member_id=ROSA, member_roles=frozenset(), choices=(0,))
+    assert await positions.history(GUILD, ROSA) == []  # multiple-choice polls never enter the stance log
+    ballots = await positions.ballots(GUILD, ROSA)
+    assert [(b.debate_id, b.motion, b.round, b.choices) for b in ballots] == [
+        (recorded.id, "Which campaigns this year", 1, ("Rent", "Childcare")),
+        (recorded.id, "Which campaigns this year", 1, ("Transit",))]
+
+
+async def test_forgotten_ballots_are_no_longer_the_members_to_export(debates, positions):
+    debate = await poll(debates)
+    await debates.vote(GUILD, debate.id, member_id=ROSA, member_roles=frozenset(), choices=(0, 2))
+    await debates.close(GUILD, debate.id)
+    await positions.forget(GUILD, ROSA)
+    assert await positions.ballots(GUILD, ROSA) == []

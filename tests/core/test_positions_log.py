@@ -30,6 +30,11 @@ class VoteForgetter:
         return self.votes
 
 
+async def no_ballots(db, **kwargs) -> list:
+    """Stands in for core.debates.ballots_of where no debates are involved."""
+    return []
+
+
 class Clock:
     def __init__(self) -> None:
         self.now = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
@@ -50,7 +55,7 @@ def forgetter() -> VoteForgetter:
 
 @pytest.fixture
 def positions(store: Store, forgetter: VoteForgetter, clock: Clock) -> PositionLog:
-    return PositionLog(store, forget_votes=forgetter, clock=clock)
+    return PositionLog(store, forget_votes=forgetter, read_ballots=no_ballots, clock=clock)
 
 
 async def debate_topic(store: Store, *, guild: int = GUILD, debate: int = 7, motion: str = "Tax the rich") -> int:
@@ -285,12 +290,12 @@ async def test_forgetting_with_nothing_to_forget_says_so(positions):
 
 
 async def test_a_member_with_only_debate_votes_left_can_still_forget_them(store, forgetter, clock):
-    positions = PositionLog(store, forget_votes=VoteForgetter(votes=2), clock=clock)
+    positions = PositionLog(store, forget_votes=VoteForgetter(votes=2), read_ballots=no_ballots, clock=clock)
     assert (await positions.forget(GUILD, ROSA)).votes == 2
 
 
 async def test_if_the_debates_side_fails_nothing_is_forgotten(store, clock):
-    positions = PositionLog(store, forget_votes=VoteForgetter(fail=True), clock=clock)
+    positions = PositionLog(store, forget_votes=VoteForgetter(fail=True), read_ballots=no_ballots, clock=clock)
     await positions.set_stance_on_new_topic(GUILD, ROSA, "China policy", "support")
     with pytest.raises(RuntimeError):
         await positions.forget(GUILD, ROSA)

@@ -12,7 +12,8 @@ import pytest
 from core.debates import Format
 from core.debates._rules import check_reason
 from core.errors import InvalidInput
-from core.positions import MIN_GROUP, POOLED, SCALE, Entry, Topic, member_csv, member_json, report_csv
+from core.positions import (MIN_GROUP, POOLED, SCALE, Ballot, Entry, Topic, ballots_csv, member_csv, member_json,
+                            report_csv)
 from core.positions._model import clean_reason, clean_topic_name, match_stance, topics_for_stance
 from core.positions._privacy import breakdown
 from core.positions._summary import direction, summarize, timeline
@@ -256,6 +257,17 @@ def test_member_export_holds_every_entry_in_json_and_csv():
     rows = list(csv.DictReader(io.StringIO(member_csv(entries).decode())))
     assert [row["topic"] for row in rows] == ["China policy", "Tax the rich"]
     assert rows[0]["reason"] == "'=HYPERLINK(evil)"  # a spreadsheet shows it, does not run it
+
+
+def test_member_export_holds_debate_ballots_in_json_and_their_own_csv():
+    ballots = [Ballot(7, "-Which campaigns", 1, ("Rent", "Childcare"), None, NOW),
+               Ballot(8, "Join the coalition", 2, ("Disagree",), "=cost", NOW)]
+    data = json.loads(member_json(10, 5, False, [], ballots))
+    assert [(b["debate_id"], b["choices"], b["round"]) for b in data["ballots"]] == [
+        ("7", ["Rent", "Childcare"], 1), ("8", ["Disagree"], 2)]
+    rows = list(csv.DictReader(io.StringIO(ballots_csv(ballots).decode())))
+    assert [(row["motion"], row["choices"], row["reason"]) for row in rows] == [
+        ("'-Which campaigns", "Rent; Childcare", ""), ("Join the coalition", "Disagree", "'=cost")]
 
 
 def test_report_names_only_visible_members():

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from cogs.utils.errors import APOLOGY
+from core.debates import DebateRepo, Format, build_spec
 from core.positions import ensure_debate_topic
 from core.store import Store
 from tests.fakediscord import FakeDiscord, InvalidOptions, Member, P
@@ -322,6 +323,21 @@ async def test_export_sends_my_data_as_json_and_csv(fake, member):
     assert data["member_id"] == str(member.id) and [e["stance"] for e in data["entries"]] == ["support"]
     table = list(csv.DictReader(io.StringIO(files["positions.csv"].decode())))
     assert [(r["topic"], r["reason"]) for r in table] == [("China policy", "'=cmd")]
+
+
+async def test_export_includes_my_multiple_choice_poll_ballots(fake, member, tmp_path):
+    async with await Store.open(tmp_path / "bot.sqlite3") as store:
+        debates = DebateRepo(store)
+        spec = build_spec(motion="Which campaigns", format=Format.POLL, options="Rent | Transit | Childcare",
+                          max_choices=2)
+        debate = await debates.start(spec, guild_id=fake.guild.id, channel_id=1, author_id=1)
+        await debates.vote(fake.guild.id, debate.id, member_id=member.id, member_roles=frozenset(), choices=(0, 2))
+    reply = await run(fake, member, "export")
+    assert "0 entries, 1 debate ballot" in reply.content
+    files = {a.filename: a.data for a in reply.attachments}
+    assert [b["choices"] for b in json.loads(files["positions.json"])["ballots"]] == [["Rent", "Childcare"]]
+    table = list(csv.DictReader(io.StringIO(files["ballots.csv"].decode())))
+    assert [(r["motion"], r["choices"]) for r in table] == [("Which campaigns", "Rent; Childcare")]
 
 
 async def test_forget_with_nothing_to_forget_is_one_sentence(fake, member):

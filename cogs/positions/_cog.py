@@ -81,7 +81,7 @@ class Positions(commands.GroupCog, group_name="position"):
         if not current.strip():
             return []
         try:
-            results = await self.library.search(current, limit=10)
+            results = await self.library.search(current, limit=10, guild=interaction.guild_id)
         except BotError:  # too long or empty queries: no suggestions rather than an error while typing
             return []
         return [app_commands.Choice(name=cap(f"{r.passage_id} \u2014 {r.title}: {r.text}", limits.CHOICE_NAME),
@@ -106,10 +106,10 @@ class Positions(commands.GroupCog, group_name="position"):
         passage:
             A passage id from /quote (like essay-slug:12) that your stance rests on.
         """
+        guild, member = interaction.guild_id, interaction.user.id
         name = clean_topic_name(topic)
         reason = clean_reason(reason)
-        cited = await self.library.passage(passage.strip()) if passage and passage.strip() else None
-        guild, member = interaction.guild_id, interaction.user.id
+        cited = await self.library.passage(passage.strip(), guild=guild) if passage and passage.strip() else None
 
         async def record(choice: discord.Interaction, chosen: Topic | None) -> tuple[None, discord.Embed]:
             if chosen is None:
@@ -158,7 +158,7 @@ class Positions(commands.GroupCog, group_name="position"):
             await interaction.response.send_message(
                 "You have not taken a position here yet; use /position set.", ephemeral=True)
             return
-        citations = await self._citations(entry.passage for entry in entries)
+        citations = await self._citations(interaction.guild_id, (entry.passage for entry in entries))
         await interaction.response.send_message(embed=build_mine_embed(entries, citations), ephemeral=True)
 
     @app_commands.command()
@@ -185,7 +185,7 @@ class Positions(commands.GroupCog, group_name="position"):
             where = f" on {chosen.name}" if chosen else ""
             await interaction.response.send_message(f"{whose} history{where} is empty.", ephemeral=True)
             return
-        citations = await self._citations(entry.passage for entry in entries)
+        citations = await self._citations(interaction.guild_id, (entry.passage for entry in entries))
         embed = build_history_embed(entries, citations, whose=whose, topic=chosen and chosen.name)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
@@ -314,12 +314,12 @@ class Positions(commands.GroupCog, group_name="position"):
 
     # -- helpers -----------------------------------------------------------------------------------------------
 
-    async def _citations(self, keys: Iterable[str | None]) -> dict[str, PassageRecord]:
-        """Citations for the passage ids that are still in the library."""
+    async def _citations(self, guild: int, keys: Iterable[str | None]) -> dict[str, PassageRecord]:
+        """Citations for the passage ids that are still in this server's library."""
         found = {}
         for key in {key for key in keys if key}:
             try:
-                found[key] = await self.library.passage(key)
+                found[key] = await self.library.passage(key, guild=guild)
             except NotFound:
                 log.info("cited passage %s is no longer in the library", key)
         return found

@@ -71,6 +71,18 @@ async def test_set_with_a_cited_passage_shows_its_citation(fake, member, tmp_pat
     assert (await entries(tmp_path))[0][4] == passage.passage_id
 
 
+async def test_a_passage_of_an_essay_this_server_removed_can_be_neither_cited_nor_suggested(fake, member, tmp_path,
+                                                                                            library):
+    [passage] = await library.search("nationalist exclusion", limit=1)
+    async with await Store.open(tmp_path / "bot.sqlite3") as store:
+        await store.execute("INSERT INTO hidden_essays (guild_id, slug) VALUES (?, ?)", (fake.guild.id, passage.essay_slug))
+    assert "no passage" in await sentence(fake, member, "set", topic="Borders", stance="oppose",
+                                          passage=passage.passage_id)
+    choices = await (await fake.autocomplete(member, "position set", focused="passage", topic="x", stance="support",
+                                             typed="nationalist exclusion")).choices()
+    assert all(not c["value"].startswith(f"{passage.essay_slug}:") for c in choices)
+
+
 @pytest.mark.parametrize(("options", "says"), [
     ({"stance": "maybe"}, "is not a stance"),
     ({"stance": "support", "reason": "x" * 5000}, "500 characters"),

@@ -5,7 +5,7 @@ No Discord here; `cogs.debates` puts it on screen.
 
 from ._ballots_of import ballots_of  # for /position export, read by core.positions.PositionLog
 from ._chart import render_results
-from ._duration import format_duration, parse_duration
+from ._duration import parse_duration
 from ._export import export_csv
 from ._forget import forget_member
 from ._model import Debate, Receipt, Results, StoredVote
@@ -17,6 +17,6 @@ from ._tally import Ballot, OxfordShift, Tally, count, oxford_shift
 __all__ = [
     "MAX_MOTION", "MAX_OUTCOME", "MAX_REASON", "OXFORD_OPTIONS", "PROPOSAL_OPTIONS", "REASON_REQUIRED", "ROUND_NAMES",
     "Ballot", "Debate", "DebateClosed", "DebateRepo", "DebateSpec", "Format", "OxfordShift", "Receipt", "Results",
-    "StoredVote", "Tally", "build_spec", "count", "export_csv", "forget_member", "format_duration", "oxford_shift",
+    "StoredVote", "Tally", "build_spec", "count", "export_csv", "forget_member", "oxford_shift",
     "parse_duration", "parse_options", "render_results", "when",
 ]

@@ -33,15 +33,6 @@ def parse_duration(text: str) -> timedelta:
     return duration
 
 
-def format_duration(duration: timedelta) -> str:
-    """The largest whole units, e.g. `2d 3h` or `45m`."""
-    minutes = int(duration.total_seconds()) // 60
-    days, rest = divmod(minutes, 1440)
-    hours, minutes = divmod(rest, 60)
-    parts = [f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m")) if n]
-    return " ".join(parts) or "0m"
-
-
 def cap_echo(text: str, limit: int = 40) -> str:
     """Echo what a member typed back to them without letting it flood the reply."""
     text = " ".join(text.split())

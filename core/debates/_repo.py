@@ -11,9 +11,9 @@ import aiosqlite
 from rapidfuzz import fuzz, process
 
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..positions import ensure_debate_topic, log_stance
 from ..store import Store
 from ..text import fold
-from . import _stances
 from ._ballots import is_member_id, new_key, voter_for
 from ._duration import from_stamp, to_stamp, utcnow
 from ._model import Debate, Receipt, Results, StoredVote
@@ -62,7 +62,7 @@ class DebateRepo:
                 await db.execute("INSERT INTO debate_ballot_keys (debate_id, key) VALUES (?, ?)",
                                  (debate_id, new_key()))
             elif spec.max_choices == 1:
-                topic_id = await _stances.open_topic(db, guild_id=guild_id, debate_id=debate_id, motion=spec.motion,
+                topic_id = await ensure_debate_topic(db, guild_id=guild_id, debate_id=debate_id, motion=spec.motion,
                                                      stances=list(spec.options), at=now)
                 await db.execute("UPDATE debates SET topic_id = ? WHERE id = ?", (topic_id, debate_id))
             debate = await _load(db, guild_id, debate_id)
@@ -107,8 +107,7 @@ class DebateRepo:
             await db.execute("INSERT INTO debate_vote_history (debate_id, round, voter, choices, reason, cast_at)"
                              " VALUES (?,?,?,?,?,?)", row)
             if debate.topic_id is not None and not debate.hide_results:  # hidden tallies: logged at close
-                await _stances.record(db, guild_id=guild_id, topic_id=debate.topic_id, member_id=member_id,
-                                      stance=labels[0], reason=reason, debate_id=debate.id, at=now)
+                await _log_vote(db, debate, member_id=member_id, stance=labels[0], reason=reason, at=now)
         return Receipt(debate, round_, labels, changed)
 
     async def ballot_box(self, guild_id: int, debate_id: int, *, member_roles: frozenset[int] | set[int],
@@ -252,6 +251,14 @@ async def _close(db: aiosqlite.Connection, debate: Debate, now: datetime) -> Deb
     return await _load(db, debate.guild_id, debate.id)
 
 
+async def _log_vote(db: aiosqlite.Connection, debate: Debate, *, member_id: int, stance: str, reason: str | None,
+                    at: datetime) -> None:
+    """A recorded vote in the members' stance log, inside the caller's transaction. Secret ballots and
+    multiple-choice polls never come here: they have no topic (a stance is one of the topic's stances)."""
+    await log_stance(db, guild_id=debate.guild_id, topic_id=debate.topic_id, member_id=member_id, stance=stance,
+                     reason=reason, source=f"debate:{debate.id}", at=at)
+
+
 async def _log_hidden_votes(db: aiosqlite.Connection, debate: Debate) -> None:
     """Replay every ballot cast (changes and both Oxford rounds included) into the stance log, in the order and
     with the times they were cast: the log ends up as if each vote had been logged when it was cast."""
@@ -261,8 +268,8 @@ async def _log_hidden_votes(db: aiosqlite.Connection, debate: Debate) -> None:
         if not is_member_id(row["voter"]):  # a forgotten member's pseudonym; not possible while open, but never log it
             continue
         label = debate.options[int(row["choices"].split(",")[0])]
-        await _stances.record(db, guild_id=debate.guild_id, topic_id=debate.topic_id, member_id=int(row["voter"]),
-                              stance=label, reason=row["reason"], debate_id=debate.id, at=from_stamp(row["cast_at"]))
+        await _log_vote(db, debate, member_id=int(row["voter"]), stance=label, reason=row["reason"],
+                        at=from_stamp(row["cast_at"]))
 
 
 async def _ballot_key(db: aiosqlite.Connection, debate: Debate) -> bytes:

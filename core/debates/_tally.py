@@ -52,10 +52,6 @@ def count(options: tuple[str, ...], ballots: Iterable[Ballot]) -> Tally:
     return Tally(options, tuple(counts), voters)
 
 
-def quorum_met(voters: int, quorum: int) -> bool:
-    return voters >= quorum
-
-
 def oxford_shift(opening: list[Ballot], closing: list[Ballot]) -> OxfordShift:
     before, after = count(OXFORD_OPTIONS, opening), count(OXFORD_OPTIONS, closing)
     gains = {side: round(100 * (after.share(i) - before.share(i)), 1)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from core.debates import Format, build_spec, format_duration, parse_duration, parse_options
+from core.debates import Format, build_spec, parse_duration, parse_options
 from core.debates._rules import check_choices, check_outcome, check_reason
 from core.errors import InvalidInput
 
@@ -40,13 +40,6 @@ def test_durations_members_type_are_understood(text, expected):
 def test_bad_durations_are_refused_with_one_sentence(text, says):
     with pytest.raises(InvalidInput, match=says):
         parse_duration(text)
-
-
-@pytest.mark.parametrize(("duration", "shown"), [
-    (timedelta(minutes=45), "45m"), (timedelta(days=2, hours=3), "2d 3h"), (timedelta(hours=1, minutes=5), "1h 5m"),
-])
-def test_durations_are_shown_in_their_largest_units(duration, shown):
-    assert format_duration(duration) == shown
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -20,7 +20,7 @@ from ..utils import limits
 from ..utils.checks import organizers_only
 from ..utils.limits import cap
 from ._embeds import (build_debate_embed, build_hidden_embed, build_list_embed, build_passage_embeds,
-                      build_results_embed, jump_url, pack_embeds)
+                      build_results_embed, jump_url, pack_embeds, worded_for_discord)
 from ._live import CHART_NAME, DeadlineScheduler, LiveTallies
 from ._views import DYNAMIC_ITEMS, build_vote_view
 
@@ -192,7 +192,8 @@ class Debates(commands.GroupCog, group_name="debate"):
             The debate to close (start typing its motion).
         """
         await interaction.response.defer(ephemeral=True, thinking=True)  # closing may wait on the database
-        closed = await self.debates.close(interaction.guild_id, debate)
+        with worded_for_discord():
+            closed = await self.debates.close(interaction.guild_id, debate)
         await interaction.followup.send(f"Debate #{closed.id} is closed; its results are on {jump_url(closed)}.",
                                         ephemeral=True)
         self.deadlines.wake()
@@ -209,7 +210,8 @@ class Debates(commands.GroupCog, group_name="debate"):
         debate:
             The Oxford debate to advance (start typing its motion).
         """
-        advanced = await self.debates.advance(interaction.guild_id, debate)
+        with worded_for_discord():
+            advanced = await self.debates.advance(interaction.guild_id, debate)
         await interaction.response.send_message(f"Debate #{advanced.id} is in its closing vote.", ephemeral=True)
         self.deadlines.wake()
         await self.settled(advanced, "advanced")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
 
 import discord
 
-from core.debates import OXFORD_OPTIONS, ROUND_NAMES, Debate, Format, Results, Tally, when
+from core.debates import OXFORD_OPTIONS, ROUND_NAMES, Debate, DebateClosed, Format, Results, RoleRequired, Tally
+from core.errors import Conflict, Forbidden
 from core.library import SearchResult
 
 from ..utils import limits
@@ -18,6 +21,26 @@ EMBEDS_PER_MESSAGE = 10
 PASSAGE_TEXT = 900
 PASSAGE_FOOTER = 300
 FORMAT_NAMES = {Format.POLL: "Poll", Format.PROPOSAL: "Proposal", Format.OXFORD: "Oxford-style debate"}
+
+
+def when(moment: datetime) -> str:
+    """A moment as Discord shows it: in each reader's own time zone."""
+    return discord.utils.format_dt(moment, "f")
+
+
+def role_mention(role_id: int) -> str:
+    return f"<@&{role_id}>"
+
+
+@contextmanager
+def worded_for_discord() -> Iterator[None]:
+    """Core's errors name times in UTC and roles generically; here they become timestamps and role mentions."""
+    try:
+        yield
+    except DebateClosed as error:
+        raise Conflict(error.worded(when(error.closed_at))) from None
+    except RoleRequired as error:
+        raise Forbidden(error.worded(role_mention(error.role_id))) from None
 
 
 def bar(share: float) -> str:
@@ -43,7 +66,7 @@ def describe_rules(debate: Debate) -> str:
     if debate.quorum:
         parts.append(f"quorum {debate.quorum}")
     if debate.role_id is not None:
-        parts.append(f"voting: <@&{debate.role_id}>")
+        parts.append(f"voting: {role_mention(debate.role_id)}")
     return " \u00b7 ".join(parts)
 
 
@@ -149,8 +172,8 @@ def jump_url(debate: Debate) -> str:
     return f"https://discord.com/channels/{debate.guild_id}/{debate.channel_id}/{debate.message_id}"
 
 
-def _relative(moment) -> str:
-    return f"<t:{int(moment.timestamp())}:R>"
+def _relative(moment: datetime) -> str:
+    return discord.utils.format_dt(moment, "R")
 
 
 def _turnout(results: Results) -> str:

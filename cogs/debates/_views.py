@@ -7,12 +7,13 @@ import logging
 
 import discord
 
-from core.debates import REASON_REQUIRED, ROUND_NAMES, Debate, Format, Receipt, when
+from core.debates import REASON_REQUIRED, ROUND_NAMES, Debate, Format, Receipt
 from core.errors import InvalidInput
 
 from ..utils import limits
 from ..utils.errors import ErrorReplyingModal, reply_with_error
 from ..utils.limits import cap
+from ._embeds import when, worded_for_discord
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +45,10 @@ def receipt_text(receipt: Receipt) -> str:
 async def record_vote(interaction: discord.Interaction, debate_id: int, choices: tuple[int, ...],
                       reason: str | None = None) -> None:
     """Commit the ballot, then acknowledge it; the cog hears `debate_vote` and refreshes the tally later."""
-    receipt = await interaction.client.services.debates.vote(
-        interaction.guild_id, debate_id, member_id=interaction.user.id, member_roles=member_roles(interaction),
-        choices=choices, reason=reason)
+    with worded_for_discord():
+        receipt = await interaction.client.services.debates.vote(
+            interaction.guild_id, debate_id, member_id=interaction.user.id, member_roles=member_roles(interaction),
+            choices=choices, reason=reason)
     await interaction.response.send_message(receipt_text(receipt), ephemeral=True)
     interaction.client.dispatch("debate_vote", receipt.debate)
 
@@ -91,8 +93,9 @@ class ProposalButton(_Persistent, discord.ui.DynamicItem[discord.ui.Button],
         return cls(int(match["debate"]), int(match["option"]), label=item.label or "Vote", style=item.style)
 
     async def act(self, interaction: discord.Interaction) -> None:
-        debate = await interaction.client.services.debates.ballot_box(interaction.guild_id, self.debate_id,
-                                                                      member_roles=member_roles(interaction))
+        with worded_for_discord():
+            debate = await interaction.client.services.debates.ballot_box(interaction.guild_id, self.debate_id,
+                                                                          member_roles=member_roles(interaction))
         if not 0 <= self.option < len(debate.options):
             raise InvalidInput("That choice is not one of this debate's options.")
         await interaction.response.send_modal(ReasonModal(debate, self.option))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from datetime import datetime
+from datetime import UTC, datetime
 
 import aiosqlite
 from rapidfuzz import fuzz, process
@@ -26,15 +26,29 @@ _COLUMNS = ("id, guild_id, channel_id, message_id, thread_id, author_id, motion,
             " hide_results, role_id, quorum, round, topic_id, outcome, created_at, advance_at, closes_at, closed_at")
 
 
-def when(moment: datetime) -> str:
-    """A moment as Discord shows it: in each reader's own time zone."""
-    return f"<t:{int(moment.timestamp())}:f>"
-
-
 class DebateClosed(Conflict):
-    def __init__(self, closed_at: datetime) -> None:
-        super().__init__(f"This debate closed on {when(closed_at)}; votes are no longer taken.")
-        self.closed_at = closed_at
+    """The debate has closed (`closed_at`), or its deadline passed; `already`: someone asked to close it again.
+    The message names the time in UTC; `worded` lets a front end name it its own way (Discord: a timestamp)."""
+
+    def __init__(self, closed_at: datetime, *, already: bool = False) -> None:
+        self.closed_at, self.already = closed_at, already
+        super().__init__(self.worded(closed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")))
+
+    def worded(self, moment: str) -> str:
+        if self.already:
+            return f"This debate already closed on {moment}."
+        return f"This debate closed on {moment}; votes are no longer taken."
+
+
+class RoleRequired(Forbidden):
+    """Only members with `role_id` may vote. `worded` lets a front end name the role (Discord: a mention)."""
+
+    def __init__(self, role_id: int) -> None:
+        self.role_id = role_id
+        super().__init__(self.worded("required"))
+
+    def worded(self, role: str) -> str:
+        return f"Only members with the {role} role can vote in this debate."
 
 
 class DebateRepo:
@@ -132,7 +146,7 @@ class DebateRepo:
         async with self._store.transaction() as db:
             debate = await _load(db, guild_id, debate_id)
             if not debate.is_open:
-                raise Conflict(f"This debate already closed on {when(debate.closed_at)}.")
+                raise DebateClosed(debate.closed_at, already=True)
             closed = await _close(db, debate, now or utcnow())
         await self._erase_key_copies(closed)
         return closed
@@ -236,7 +250,7 @@ def _may_vote(debate: Debate, member_roles: frozenset[int] | set[int], now: date
     if not debate.accepts_votes_at(now):
         raise DebateClosed(debate.closed_at or debate.closes_at)
     if debate.role_id is not None and debate.role_id not in member_roles:
-        raise Forbidden(f"Only members with the <@&{debate.role_id}> role can vote in this debate.")
+        raise RoleRequired(debate.role_id)
     return debate
 
 

@@ -1,14 +1,18 @@
-"""The debate thread's passage messages stay within Discord's limits with the longest titles, names and sections
-an upload may carry, and with more essays than fit in one message."""
+"""Debate output for Discord: passage messages within Discord's limits however long the titles, names and
+sections an upload may carry and however many essays; core's refusals shown with timestamps and role mentions."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import discord
 import pytest
 
 from cogs.debates._cog import pick_passages
-from cogs.debates._embeds import build_passage_embeds, pack_embeds
+from cogs.debates._embeds import build_passage_embeds, pack_embeds, worded_for_discord
 from cogs.utils import limits
+from core.debates import DebateClosed, RoleRequired
+from core.errors import Conflict, Forbidden
 from core.library import SearchResult
 
 
@@ -46,3 +50,17 @@ def test_a_passage_embed_cites_section_and_paragraph_and_names_the_passage():
     [embed] = build_passage_embeds([SearchResult("essay:7", "essay", "Title", "Author", "Part two", 7, 1.0, "Text", ())])
     assert embed.title == "Title \u2014 Author"
     assert embed.footer.text == "Title \u2014 Author, \u00a7 Part two, \u00b67 \u00b7 essay:7"
+
+
+def test_core_refusals_are_worded_for_discord_as_timestamps_and_role_mentions():
+    closed_at = datetime(2026, 3, 1, 13, 0, tzinfo=UTC)
+    cases = [(DebateClosed(closed_at), Conflict,
+              f"This debate closed on <t:{int(closed_at.timestamp())}:f>; votes are no longer taken."),
+             (DebateClosed(closed_at, already=True), Conflict,
+              f"This debate already closed on <t:{int(closed_at.timestamp())}:f>."),
+             (RoleRequired(77), Forbidden, "Only members with the <@&77> role can vote in this debate.")]
+    for error, kind, shown in cases:
+        with pytest.raises(kind) as raised:
+            with worded_for_discord():
+                raise error
+        assert raised.value.message == shown

@@ -75,8 +75,10 @@ async def test_a_debate_from_another_server_is_not_found_and_unchanged(repo):
 
 async def test_only_members_with_the_role_may_vote(repo):
     debate = await open_debate(repo, role_id=77)
-    with pytest.raises(Forbidden, match="<@&77>"):
+    with pytest.raises(Forbidden) as refused:
         await vote(repo, debate, 5, 0, roles=frozenset({1, 2}))
+    assert refused.value.role_id == 77
+    assert refused.value.message == "Only members with the required role can vote in this debate."
     await vote(repo, debate, 6, 0, roles=frozenset({77}))
     assert (await repo.results(debate)).tally.voters == 1
 
@@ -84,15 +86,18 @@ async def test_only_members_with_the_role_may_vote(repo):
 async def test_voting_after_close_says_when_it_closed(repo):
     debate = await open_debate(repo)
     closed = await repo.close(GUILD, debate.id, now=T0 + timedelta(hours=1))
-    with pytest.raises(DebateClosed, match=f"<t:{int(closed.closed_at.timestamp())}:f>"):
+    with pytest.raises(DebateClosed) as refused:
         await vote(repo, debate, 5, 0, at=T0 + timedelta(hours=2))
+    assert refused.value.closed_at == closed.closed_at == T0 + timedelta(hours=1)
+    assert refused.value.message == "This debate closed on 2026-03-01 13:00 UTC; votes are no longer taken."
     assert (await repo.results(debate)).tally.voters == 0
 
 
 async def test_voting_after_a_missed_deadline_is_refused_before_the_scheduler_runs(repo):
     debate = await open_debate(repo, duration=timedelta(hours=1))
-    with pytest.raises(DebateClosed, match=f"<t:{int((T0 + timedelta(hours=1)).timestamp())}:f>"):
+    with pytest.raises(DebateClosed) as refused:
         await vote(repo, debate, 5, 0, at=T0 + timedelta(hours=1))
+    assert refused.value.closed_at == T0 + timedelta(hours=1)
 
 
 async def test_closing_twice_is_a_conflict(repo):
@@ -349,3 +354,16 @@ async def test_the_ballot_box_refuses_before_a_reason_is_asked_for(repo):
     await repo.close(GUILD, debate.id, now=T0)
     with pytest.raises(DebateClosed):
         await repo.ballot_box(GUILD, debate.id, member_roles={77}, now=T0)
+
+
+async def test_refusals_from_core_carry_data_not_discord_markup(repo):
+    debate = await open_debate(repo, role_id=77)
+    refusals = []
+    for attempt in (lambda: vote(repo, debate, 5, 0), lambda: repo.close(GUILD, debate.id, now=T0),
+                    lambda: repo.close(GUILD, debate.id, now=T0), lambda: vote(repo, debate, 5, 0, roles={77})):
+        try:
+            await attempt()
+        except (Conflict, Forbidden) as error:
+            refusals.append(error.message)
+    assert len(refusals) == 3
+    assert not [text for text in refusals if "<t:" in text or "<@" in text]

@@ -169,7 +169,8 @@ class Debates(commands.GroupCog, group_name="debate"):
                           secret=secret, hide_results=hide_results, role_id=role.id if role else None,
                           quorum=quorum, duration=duration, advance_in=advance_in)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        passages = pick_passages(await self.library.search(spec.motion, limit=PASSAGE_CANDIDATES))
+        passages = pick_passages(await self.library.search(spec.motion, limit=PASSAGE_CANDIDATES,
+                                                           guild=interaction.guild_id))
         debate = await self.debates.start(spec, guild_id=interaction.guild_id, channel_id=interaction.channel_id,
                                           author_id=interaction.user.id)
         message = await self._post(interaction, debate)

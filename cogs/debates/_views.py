@@ -9,6 +9,7 @@ import discord
 
 from core.debates import REASON_REQUIRED, ROUND_NAMES, Debate, Format, Receipt
 from core.errors import InvalidInput
+from core.positions import MAX_REASON
 
 from ..utils import limits
 from ..utils.errors import ErrorReplyingModal, reply_with_error
@@ -117,7 +118,7 @@ class VoteSelect(_Persistent, discord.ui.DynamicItem[discord.ui.Select], templat
 
 
 class ReasonModal(ErrorReplyingModal):
-    reason = discord.ui.TextInput(label="Reason", style=discord.TextStyle.paragraph, max_length=500,
+    reason = discord.ui.TextInput(label="Reason", style=discord.TextStyle.paragraph, max_length=MAX_REASON,
                                   custom_id="reason")
 
     def __init__(self, debate: Debate, option: int) -> None:

@@ -10,12 +10,12 @@ from ._export import export_csv
 from ._forget import forget_member
 from ._model import Debate, Receipt, Results, StoredVote
 from ._repo import DebateClosed, DebateRepo, RoleRequired
-from ._rules import (MAX_MOTION, MAX_OUTCOME, MAX_REASON, OXFORD_OPTIONS, PROPOSAL_OPTIONS, REASON_REQUIRED,
+from ._rules import (MAX_MOTION, MAX_OUTCOME, OXFORD_OPTIONS, PROPOSAL_OPTIONS, REASON_REQUIRED,
                      ROUND_NAMES, DebateSpec, Format, build_spec, parse_options)
 from ._tally import Ballot, OxfordShift, Tally, count, oxford_shift
 
 __all__ = [
-    "MAX_MOTION", "MAX_OUTCOME", "MAX_REASON", "OXFORD_OPTIONS", "PROPOSAL_OPTIONS", "REASON_REQUIRED", "ROUND_NAMES",
+    "MAX_MOTION", "MAX_OUTCOME", "OXFORD_OPTIONS", "PROPOSAL_OPTIONS", "REASON_REQUIRED", "ROUND_NAMES",
     "Ballot", "Debate", "DebateClosed", "DebateRepo", "DebateSpec", "Format", "OxfordShift", "Receipt", "Results",
     "RoleRequired", "StoredVote", "Tally", "build_spec", "count", "export_csv", "forget_member", "oxford_shift",
     "parse_duration", "parse_options", "render_results",

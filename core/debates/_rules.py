@@ -7,13 +7,13 @@ from datetime import timedelta
 from enum import Enum
 
 from ..errors import InvalidInput
+from ..positions import clean_reason
 from ._duration import cap_echo
 
 MAX_MOTION = 300
 MAX_OPTION = 55
 MIN_OPTIONS = 2
 MAX_OPTIONS = 25
-MAX_REASON = 500
 MAX_OUTCOME = 1000
 
 
@@ -97,12 +97,10 @@ def build_spec(*, motion: str, format: Format, options: str | None = None, max_c
 
 
 def check_reason(format: Format, label: str, reason: str | None) -> str | None:
-    """The reason to store with a vote: trimmed, at most 500 characters, present where the choice needs one."""
-    reason = " ".join(reason.split()) if reason else None
+    """The reason to store with a vote, cleaned as a stance's reason is, present where the choice needs one."""
     if format is not Format.PROPOSAL:
         return None
-    if reason and len(reason) > MAX_REASON:
-        raise InvalidInput(f"Keep the reason to {MAX_REASON} characters; it has {len(reason)}.")
+    reason = clean_reason(reason)
     if not reason and label in REASON_REQUIRED:
         raise InvalidInput(f"Voting {label} needs a reason: say what would have to change.")
     return reason

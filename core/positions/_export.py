@@ -8,10 +8,10 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
+from ..spreadsheet import safe_cell
 from ._model import Ballot, Entry, stamp
 from ._privacy import Breakdown
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def member_json(guild_id: int, member_id: int, visible: bool, entries: Sequence[Entry],
@@ -58,12 +58,6 @@ def _csv(header: list[str], rows: Iterable[list[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([_cell(value) for value in row] for row in rows)
+    writer.writerows([safe_cell(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8")
 
-
-def _cell(value: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value

@@ -6,6 +6,8 @@ import pytest
 
 from tests.fakediscord import FakeDiscord, Member, P
 
+from .debate_helpers import open_debate
+
 pytestmark = pytest.mark.usefixtures("chapter_bot")
 
 BUILDING = "building-international-socialism-in-a-new-era"
@@ -133,3 +135,14 @@ async def test_only_organizers_choose_the_organizer_role(fake: FakeDiscord, memb
     role = fake.world.add_role(fake.guild, "Me")
     response = await (await fake.slash(member, "settings organizer-role", role=role)).response()
     assert "Only organizers" in response.content
+
+
+async def test_an_essay_removed_here_is_not_quoted_in_a_new_debate_thread(fake: FakeDiscord, organizer: Member):
+    question = await (await fake.slash(organizer, "essay remove", essay=BUILDING)).response()
+    ix = await fake.click(organizer, question.message, question.message.button(label="Remove it")["custom_id"])
+    assert "Removed" in (await ix.response()).content
+    await open_debate(fake, organizer, motion="Build international socialism through mass parties", format="poll",
+                      options="Yes | No")
+    thread = await fake.wait_for_thread(fake.default_channel)
+    embeds = await fake.wait_for(lambda: [e for m in thread.visible_messages() for e in m.embeds])
+    assert embeds and all("Building International Socialism" not in e.get("title", "") for e in embeds)

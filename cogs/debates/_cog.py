@@ -114,10 +114,12 @@ class Debates(commands.GroupCog, group_name="debate"):
         for debate in await self.debates.recent(guild_id, closed=0):
             self.live.touch(debate)
 
-    async def settled(self, debate: Debate, what: str) -> None:
-        """After a close or an advance, by an organizer or a deadline: update the message and tell the thread."""
+    async def settled(self, debate: Debate, what: str) -> bool:
+        """After a close or an advance, by an organizer or a deadline: update the message and tell the thread.
+        False when the results could not be posted yet (the scheduler tries again)."""
         if what == "closed":
-            await self.live.show_results(debate)
+            if not await self.live.show_results(debate):
+                return False
             note = "The debate has closed; the results are on the debate message."
         else:
             await self.live.show_open(debate)
@@ -127,6 +129,7 @@ class Debates(commands.GroupCog, group_name="debate"):
                 await self.bot.get_partial_messageable(debate.thread_id, guild_id=debate.guild_id).send(note)
             except discord.HTTPException as error:
                 log.warning("could not post to debate %s thread: %s", debate.id, error.status)
+        return True
 
     # -- commands ------------------------------------------------------------------------------------------
 
@@ -197,8 +200,7 @@ class Debates(commands.GroupCog, group_name="debate"):
             closed = await self.debates.close(interaction.guild_id, debate)
         await interaction.followup.send(f"Debate #{closed.id} is closed; its results are on {jump_url(closed)}.",
                                         ephemeral=True)
-        self.deadlines.wake()
-        await self.settled(closed, "closed")
+        self.deadlines.wake()  # the scheduler posts the results, and retries them if Discord fails
 
     @app_commands.command()
     @organizers_only()

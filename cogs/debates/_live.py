@@ -24,6 +24,7 @@ from ._embeds import build_debate_embed, build_results_embed
 log = logging.getLogger(__name__)
 
 EDIT_INTERVAL = 5.0
+RETRY_AFTER = 60.0  # seconds before results that could not be posted are tried again
 CHART_NAME = "results.png"
 
 
@@ -57,8 +58,9 @@ class LiveTallies:
         self._last_edit[debate.id] = time.monotonic()
         await self._edit(debate, embed=build_debate_embed(await self._debates.results(debate)))
 
-    async def show_results(self, debate: Debate) -> None:
-        """The final edit: results, chart, no buttons. Cancels any pending tally edit first."""
+    async def show_results(self, debate: Debate) -> bool:
+        """The final edit: results, chart, no buttons. Cancels any pending tally edit first. False when Discord
+        could not be reached and it should be tried again."""
         pending = self._pending.pop(debate.id, None)
         if pending is not None:
             pending.cancel()
@@ -66,17 +68,22 @@ class LiveTallies:
             results = await self._debates.results(debate)
             chart = await asyncio.to_thread(render_results, results)
             embed = build_results_embed(results).set_image(url=f"attachment://{CHART_NAME}")
-            await self._edit(debate, embed=embed, attachments=[discord.File(io.BytesIO(chart), CHART_NAME)],
-                             view=None)
+            return await self._edit(debate, embed=embed, attachments=[discord.File(io.BytesIO(chart), CHART_NAME)],
+                                    view=None)
 
-    async def _edit(self, debate: Debate, **fields) -> None:
+    async def _edit(self, debate: Debate, **fields) -> bool:
+        """Edit the debate's message; False only for failures worth retrying (a deleted message is not one)."""
         if debate.message_id is None:
-            return
+            return True
         channel = self._bot.get_partial_messageable(debate.channel_id, guild_id=debate.guild_id)
         try:
             await channel.get_partial_message(debate.message_id).edit(**fields)
+        except (discord.NotFound, discord.Forbidden) as error:
+            log.warning("debate %s message %s cannot be updated: %r", debate.id, debate.message_id, error)
         except (discord.HTTPException, aiohttp.ClientError) as error:
             log.warning("could not update debate %s message %s: %r", debate.id, debate.message_id, error)
+            return False
+        return True
 
     def stop(self) -> None:
         for task in self._pending.values():
@@ -85,11 +92,14 @@ class LiveTallies:
 
 
 class DeadlineScheduler:
-    """One task: settle what is due, then sleep until the next deadline or until `wake()`."""
+    """One task: settle what is due, post results not yet posted, then sleep until the next deadline, the next
+    retry, or `wake()`."""
 
-    def __init__(self, debates: DebateRepo, on_settled: Callable[[Debate, str], Awaitable[None]]) -> None:
+    def __init__(self, debates: DebateRepo, on_settled: Callable[[Debate, str], Awaitable[bool]], *,
+                 retry_after: float = RETRY_AFTER) -> None:
         self._debates = debates
         self._on_settled = on_settled
+        self._retry_after = retry_after
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -107,24 +117,39 @@ class DeadlineScheduler:
         while True:
             self._wake.clear()
             try:
-                for debate, what in await self._debates.settle_due():
-                    await self._announce(debate, what)
-                due = await self._debates.next_due()
+                timeout = await self.run_pass()
             except Exception:  # a failed pass must not end deadlines for good; retry in a minute
                 log.exception("debate deadline pass failed")
-                await asyncio.sleep(60)
+                await asyncio.sleep(self._retry_after)
                 continue
-            timeout = None if due is None else max(0.0, (due - datetime.now(UTC)).total_seconds()) + 0.05
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout)
             except TimeoutError:
                 pass
 
-    async def _announce(self, debate: Debate, what: str) -> None:
+    async def run_pass(self) -> float | None:
+        """Settle what is due and post pending results; returns how long to sleep (None: until woken)."""
+        for debate, what in await self._debates.settle_due():
+            if what == "advanced":
+                await self._announce(debate, what)
+        unposted = False
+        for debate in await self._debates.awaiting_results():  # just closed, or left over from a failure or a crash
+            if await self._announce(debate, "closed"):
+                await self._debates.mark_results_posted(debate.id)
+            else:
+                unposted = True
+        due = await self._debates.next_due()
+        timeout = None if due is None else max(0.0, (due - datetime.now(UTC)).total_seconds()) + 0.05
+        if unposted:
+            timeout = self._retry_after if timeout is None else min(timeout, self._retry_after)
+        return timeout
+
+    async def _announce(self, debate: Debate, what: str) -> bool:
         try:
-            await self._on_settled(debate, what)
+            return await self._on_settled(debate, what)
         except Exception:
             # The one broad catch that is right: this loop serves every debate, and the ones settled in the same
             # pass must still be announced when one announcement fails (a network error, a chart that will not
-            # draw). The close itself is committed; the failure is logged with its traceback.
+            # draw). The close itself is committed; the failure is logged and the results are tried again later.
             log.exception("could not announce that debate %s %s", debate.id, what)
+            return False

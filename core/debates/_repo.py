@@ -183,6 +183,17 @@ class DebateRepo:
         if closed.secret:
             await self._store.checkpoint()
 
+    async def awaiting_results(self) -> list[Debate]:
+        """Closed debates whose results have not reached their message yet, oldest close first."""
+        rows = await self._store.fetchall(
+            f"SELECT {_COLUMNS} FROM debates WHERE closed_at IS NOT NULL AND results_posted_at IS NULL"
+            " ORDER BY closed_at, id")
+        return [await _debate(self._store, row) for row in rows]
+
+    async def mark_results_posted(self, debate_id: int, *, now: datetime | None = None) -> None:
+        await self._store.execute("UPDATE debates SET results_posted_at = ? WHERE id = ?",
+                                  (to_stamp(now or utcnow()), debate_id))
+
     async def next_due(self) -> datetime | None:
         row = await self._store.fetchone(
             "SELECT MIN(t) FROM (SELECT closes_at AS t FROM debates WHERE closed_at IS NULL"

@@ -12,7 +12,7 @@ from core.errors import InvalidInput
 from core.positions import MAX_REASON
 
 from ..utils import limits
-from ..utils.errors import ErrorReplyingModal, reply_with_error
+from ..utils.errors import ErrorReplyingItem, ErrorReplyingModal
 from ..utils.limits import cap
 from ._embeds import when, worded_for_discord
 
@@ -54,17 +54,7 @@ async def record_vote(interaction: discord.Interaction, debate_id: int, choices:
     interaction.client.dispatch("debate_vote", receipt.debate)
 
 
-class _Persistent:
-    """DynamicItem callbacks' errors are only logged by discord.py; route them to the member instead."""
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self.act(interaction)
-        except Exception as error:  # handed to the one error reply, which logs anything unexpected
-            await reply_with_error(interaction, error)
-
-
-class VoteButton(_Persistent, discord.ui.DynamicItem[discord.ui.Button],
+class VoteButton(ErrorReplyingItem, discord.ui.DynamicItem[discord.ui.Button],
                  template=r"debate:vote:(?P<debate>[0-9]{1,19}):(?P<option>[0-9]{1,2})"):
     def __init__(self, debate_id: int, option: int, *, label: str = "Vote",
                  style: discord.ButtonStyle = discord.ButtonStyle.primary) -> None:
@@ -80,7 +70,7 @@ class VoteButton(_Persistent, discord.ui.DynamicItem[discord.ui.Button],
         await record_vote(interaction, self.debate_id, (self.option,))
 
 
-class ProposalButton(_Persistent, discord.ui.DynamicItem[discord.ui.Button],
+class ProposalButton(ErrorReplyingItem, discord.ui.DynamicItem[discord.ui.Button],
                      template=r"debate:propose:(?P<debate>[0-9]{1,19}):(?P<option>[0-9])"):
     """A proposal choice: checks the member may vote, then asks for the reason in a modal."""
 
@@ -102,7 +92,7 @@ class ProposalButton(_Persistent, discord.ui.DynamicItem[discord.ui.Button],
         await interaction.response.send_modal(ReasonModal(debate, self.option))
 
 
-class VoteSelect(_Persistent, discord.ui.DynamicItem[discord.ui.Select], template=r"debate:pick:(?P<debate>[0-9]{1,19})"):
+class VoteSelect(ErrorReplyingItem, discord.ui.DynamicItem[discord.ui.Select], template=r"debate:pick:(?P<debate>[0-9]{1,19})"):
     def __init__(self, debate_id: int, options: list[discord.SelectOption], max_values: int = 1) -> None:
         super().__init__(discord.ui.Select(
             custom_id=f"debate:pick:{debate_id}", options=options, min_values=1, max_values=max_values,

@@ -17,6 +17,6 @@ from ._tally import Ballot, OxfordShift, Tally, count, oxford_shift
 __all__ = [
     "MAX_MOTION", "MAX_OUTCOME", "OXFORD_OPTIONS", "PROPOSAL_OPTIONS", "REASON_REQUIRED", "ROUND_NAMES",
     "Ballot", "Debate", "DebateClosed", "DebateRepo", "DebateSpec", "Format", "OxfordShift", "Receipt", "Results",
-    "RoleRequired", "StoredVote", "Tally", "build_spec", "count", "export_csv", "forget_member", "oxford_shift",
+    "RoleRequired", "StoredVote", "Tally", "ballots_of", "build_spec", "count", "export_csv", "forget_member", "oxford_shift",
     "parse_duration", "parse_options", "render_results",
 ]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import Conflict, InvalidInput, NotFound
-from core.positions import SCALE, PositionLog, ensure_debate_topic, log_stance
+from core.positions import PositionLog, ensure_debate_topic, log_stance
 from core.store import Store
 
 GUILD, OTHER_GUILD = 100, 200

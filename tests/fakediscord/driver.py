@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from . import commands as cmds
-from .errors import DriverError, InvalidComponent, InvalidOptions, NotPermitted, Timeout, UnknownCommand
+from .errors import DriverError, InvalidComponent, NotPermitted, Timeout, UnknownCommand
 from .faults import Faults
 from .gateway import Gateway
 from .interactions import (
@@ -31,7 +31,7 @@ from .options import OptionBuilder, nest, split_command
 from .permissions import P, missing
 from .rest import Rest
 from .server import API_PREFIX, RecordedRequest, Server
-from .world import Attachment, Channel, Guild, Member, Message, Role, World
+from .world import Attachment, Channel, Guild, Member, Message, World
 
 DEFAULT_TIMEOUT = 5.0
 

@@ -302,7 +302,7 @@ def check_commands(commands: Any, errors: FormErrors) -> None:
         else:
             errors.length_between(f'{p}name', name, 1, 32)
         if (kind, name) in seen:
-            errors.add(f'{p}name', 'APPLICATION_COMMANDS_DUPLICATE_NAME', f'Application command names must be unique')
+            errors.add(f'{p}name', 'APPLICATION_COMMANDS_DUPLICATE_NAME', 'Application command names must be unique')
         seen.add((kind, name))
 
 

@@ -22,13 +22,14 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 from core.errors import BotError
-from core.library import SearchResult
+from core.library import Library, SearchResult
 from core.services import open_services
 from core.settings import TOKEN_HELP, Settings
 
 log = logging.getLogger("bot")
 
 DEMO_QUERY = "double trauma of nationalist exclusion"
+SAY_ENCODING = 500  # passages; fewer are encoded in a few seconds without comment
 TOKEN_REJECTED = "Discord rejected DISCORD_TOKEN: reset the token in the Developer Portal and update .env."
 
 
@@ -94,8 +95,18 @@ def format_result(rank: int, result: SearchResult) -> str:
     return f"{rank}. {result.citation} [{result.passage_id}]\n   {result.text}\n"
 
 
+async def encode_for_meaning(library: Library) -> None:
+    """Give passages that lack one their sentence vector, so the command line ranks exactly as the bot does."""
+    if library.vectors is None or not (pending := await library.vectors.pending()):
+        return
+    if pending >= SAY_ENCODING:
+        print(f"Encoding {pending} passages for search by meaning; this happens once.", file=sys.stderr)
+    await library.vectors.encode_all()
+
+
 async def search_command(settings: Settings, query: str | None, essay: str | None, limit: int, as_json: bool) -> int:
     async with open_services(settings) as services:
+        await encode_for_meaning(services.library)
         if query is None:
             for line in sys.stdin:
                 if line.strip():
@@ -132,15 +143,28 @@ async def check_command(settings: Settings) -> int:
             problems += [f"essay {p}" for p in report.problems]
             essays, passages = await services.library.counts()
             version = await services.store.version()
+            meaning = await describe_meaning(settings, services.library, passages)
     except Exception as exc:  # check reports every failure as a finding instead of a traceback
         problems.append(f"database {settings.database_path}: {exc}")
         essays = passages = version = 0
+        meaning = "unknown"
+    if settings.search_by_meaning and meaning.startswith("off"):
+        problems.append(f"search by meaning: {meaning} (pip install -r requirements.txt, or SEARCH_BY_MEANING=off)")
     print(f"database: {settings.database_path} (schema version {version})")
     print(f"essays: {essays} essays, {passages} passages from {settings.seeds_dir}")
+    print(f"search by meaning: {meaning}")
     for problem in problems:
         print(f"problem: {problem}")
     print("ok" if not problems else f"{len(problems)} problem(s) found")
     return 0 if not problems else 1
+
+
+async def describe_meaning(settings: Settings, library: Library, passages: int) -> str:
+    if not settings.search_by_meaning:
+        return "off (SEARCH_BY_MEANING=off)"
+    if library.vectors is None:
+        return "off, the sentence model is not installed"
+    return f"on, {passages - await library.vectors.pending()} of {passages} passages encoded"
 
 
 async def backup_command(settings: Settings, destination: Path) -> int:
@@ -157,6 +181,7 @@ async def no_token_demo(settings: Settings) -> None:
     print("Meanwhile, the essay search works without Discord. For example:\n")
     print(f'$ python bot.py search "{DEMO_QUERY}" --limit 1')
     async with open_services(settings) as services:
+        await encode_for_meaning(services.library)
         results = await services.library.search(DEMO_QUERY, limit=1)
     print("\n".join(format_result(rank, r) for rank, r in enumerate(results, 1)))
 

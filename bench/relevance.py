@@ -1,6 +1,6 @@
 """Relevance of /quote search on a query set: recall@1/3/5 and MRR per kind and overall.
 
-    python bench/relevance.py [--queries ../shared/eval/dev_queries.jsonl] [--seeds seeds] [--misses]
+    python bench/relevance.py [--queries ../shared/eval/dev_queries.jsonl] [--seeds seeds] [--misses] [--words-only]
 
 The hit rule follows the query set's README: a result is a hit when its text contains one expected phrase once
 whitespace, quotes and case are normalized. A `cross` query scores only when every expected phrase is in the top 5.
@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.library import Library  # noqa: E402
+from core.meaning import SentenceModel  # noqa: E402
+from core.meaning.vectors import PassageVectors  # noqa: E402
 from core.store import Store  # noqa: E402
 
 QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
@@ -42,12 +44,15 @@ def first_hit_rank(texts: list[str], expect: list[str], kind: str) -> int | None
     return min(found) if found else None
 
 
-async def evaluate(queries: list[dict], seeds: Path, show_misses: bool) -> dict[str, dict[str, float]]:
+async def evaluate(queries: list[dict], seeds: Path, show_misses: bool, meaning: bool) -> dict[str, dict[str, float]]:
     with tempfile.TemporaryDirectory() as tmp:
         async with await Store.open(Path(tmp) / "eval.sqlite3") as store:
             await store.migrate()
-            library = Library(store)
+            model = SentenceModel.load() if meaning else None
+            library = Library(store, PassageVectors(store, model) if model else None)
             await library.sync_folder(seeds)
+            if library.vectors is not None:
+                await library.vectors.encode_all()
             ranks: dict[str, list[int | None]] = defaultdict(list)
             for item in queries:
                 results = await library.search(item["query"], limit=10)
@@ -73,9 +78,10 @@ def main() -> None:
     parser.add_argument("--queries", type=Path, default=ROOT.parent / "shared" / "eval" / "dev_queries.jsonl")
     parser.add_argument("--seeds", type=Path, default=ROOT / "seeds")
     parser.add_argument("--misses", action="store_true", help="print queries not answered at rank 1")
+    parser.add_argument("--words-only", action="store_true", help="rank without search by meaning")
     args = parser.parse_args()
     queries = [json.loads(line) for line in args.queries.read_text(encoding="utf-8").splitlines() if line.strip()]
-    table = asyncio.run(evaluate(queries, args.seeds, args.misses))
+    table = asyncio.run(evaluate(queries, args.seeds, args.misses, not args.words_only))
     print(f"{'kind':<11}{'n':>4}{'R@1':>8}{'R@3':>8}{'R@5':>8}{'MRR':>8}")
     for kind in sorted(table, key=lambda k: (k == "overall", k)):
         row = table[kind]

@@ -6,6 +6,7 @@ with a thousand unchanged essays touches none of them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from collections import Counter
@@ -16,7 +17,9 @@ from rapidfuzz import fuzz, process
 
 from .errors import Conflict, InvalidInput, NotFound
 from .essays import MAX_SLUG, Essay, LoadProblem, load_folder, parse_essay
-from .search import CANDIDATES, RETRIEVAL_BUDGET, Candidate, index_text, plan_query, rerank
+from .meaning.vectors import PassageVectors
+from .search import (CANDIDATES, MEANING_MIN_WORDS, RETRIEVAL_BUDGET, Candidate, index_text, plan_query, rank,
+                     score_words)
 from .store import Store
 from .text import fold
 from .vocabulary import Vocabulary
@@ -116,9 +119,10 @@ class SyncReport:
 
 
 class Library:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, vectors: PassageVectors | None = None) -> None:
         self._store = store
         self._vocabulary: Vocabulary | None = None
+        self.vectors = vectors  # None: search matches words only
 
     async def vocabulary(self) -> Vocabulary:
         if self._vocabulary is None:
@@ -224,6 +228,8 @@ class Library:
             changes = {word: count for word, count in delta.items() if count}
             await _apply_vocabulary(db, changes)
         vocabulary.update(changes, passages=passages_added)
+        if self.vectors is not None:
+            self.vectors.wanted()
         log.info("indexed %d essays (%d passages)", len(essays), sum(len(e.passages) for e in essays))
 
     async def _delete_essay(self, slug: str) -> None:
@@ -315,6 +321,9 @@ class Library:
         plan = plan_query(query, await self.vocabulary())
         if not plan.groups:
             return []
+        # The query's vector is computed on another core while the candidates are found and scored on their words.
+        meaning = (asyncio.ensure_future(self.vectors.encode_query(query))
+                   if self.vectors is not None and plan.word_count >= MEANING_MIN_WORDS else None)
         rows: list[sqlite3.Row] = []
         for fts_query in plan.fts_queries(RETRIEVAL_BUDGET):
             rows = await self._candidates(fts_query, essay_id)
@@ -323,7 +332,14 @@ class Library:
         hidden = await self._hidden_essay_ids(guild) if guild is not None else set()
         candidates = [Candidate(row["id"], row["essay_id"], row["score"], row["body"])
                       for row in rows if row["essay_id"] not in hidden]
-        ranked = rerank(plan, candidates, diversify=essay_id is None)[:limit]
+        score_words(plan, candidates)
+        if meaning is not None:
+            stored = await self.vectors.of([c.passage_id for c in candidates])
+            query_vector = await meaning
+            if stored is not None:
+                for candidate, closeness in zip(candidates, stored @ query_vector):
+                    candidate.meaning = float(closeness)
+        ranked = rank(candidates, diversify=essay_id is None)[:limit]
         details = await self._records_by_id([c.passage_id for c in ranked])
         return [
             SearchResult(

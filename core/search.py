@@ -1,9 +1,10 @@
 """Ranking passages for what members type: half-remembered phrases with typos, keywords, names, questions.
 
 Two stages. SQLite FTS5 (porter stemming, BM25) finds candidates for the query's content words, each word widened
-with its likely spelling corrections and compound forms. The candidates are then re-ranked on three signals:
+with its likely spelling corrections and compound forms. The candidates are then re-ranked on four signals:
 BM25 itself, how much of the query the passage covers (rare words weigh more), and — for longer queries — how
-close the passage comes to containing the query verbatim (rapidfuzz), which is what a remembered phrase looks like.
+close the passage comes to containing the query verbatim (rapidfuzz), which is what a remembered phrase looks like,
+and how close its meaning is to the query's (sentence vectors), which is what a question in other words needs.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from .vocabulary import Vocabulary
 
 CANDIDATES = 60
 PHRASE_MIN_WORDS = 4
+# Meaning is weighed for queries of this many words and more (questions, claims); a name or a couple of keywords
+# is better served by the words themselves, and skipping the model keeps those searches at a few milliseconds.
+MEANING_MIN_WORDS = 4
 # Below this rapidfuzz closeness a passage shares only scattered words with the query, not a phrase.
 PHRASE_FLOOR = 60.0
 # A word this rare next to a much more frequent near-spelling is treated as a possible typo of it.
@@ -26,6 +30,9 @@ RARE_DF = 2
 MORE_FREQUENT = 10
 # Weights of the re-ranking signals; tuned on the kinds of queries in the development set, never on items.
 W_BM25, W_COVERAGE, W_PHRASE = 0.45, 0.35, 0.45
+W_MEANING = 0.8
+# Sentence vectors of unrelated English texts are rarely further apart than this; closeness counts above it.
+MEANING_FLOOR = 0.2
 SAME_ESSAY_DECAY = 0.97
 # Retrieval reads at most about this many postings: the most common query words are left to the re-ranker,
 # which still counts them, because BM25 has to score every passage they occur in and they barely change it.
@@ -136,14 +143,15 @@ class Candidate:
     essay_id: int
     bm25: float
     body: str
+    meaning: float | None = None  # closeness of meaning to the query (cosine), where both have vectors
     score: float = 0.0
     matched: tuple[str, ...] = field(default=())
 
 
-def rerank(plan: QueryPlan, candidates: list[Candidate], *, diversify: bool) -> list[Candidate]:
-    """Score candidates (best first). `diversify` lets a second essay surface next to a dominant one."""
+def score_words(plan: QueryPlan, candidates: list[Candidate]) -> None:
+    """Score candidates on the query's words: BM25, coverage and, for longer queries, phrase closeness."""
     if not candidates:
-        return []
+        return
     best_bm25 = min(c.bm25 for c in candidates) or -1.0
     use_phrase = plan.word_count >= PHRASE_MIN_WORDS
     total_weight = sum(plan.weights) or 1.0
@@ -157,6 +165,14 @@ def rerank(plan: QueryPlan, candidates: list[Candidate], *, diversify: bool) -> 
             score += W_PHRASE * max(0.0, closeness - PHRASE_FLOOR) / (100.0 - PHRASE_FLOOR)
         candidate.score = score
         candidate.matched = tuple(sorted(matched))
+
+
+def rank(candidates: list[Candidate], *, diversify: bool) -> list[Candidate]:
+    """Candidates scored by `score_words`, plus closeness of meaning where known, best first.
+    `diversify` lets a second essay surface next to a dominant one."""
+    for candidate in candidates:
+        if candidate.meaning is not None:
+            candidate.score += W_MEANING * max(0.0, candidate.meaning - MEANING_FLOOR) / (1.0 - MEANING_FLOOR)
     ranked = sorted(candidates, key=lambda c: c.score, reverse=True)
     return _diversify(ranked) if diversify else ranked
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from .debates import DebateRepo, ballots_of, forget_member
 from .guild_settings import GuildSettingsRepo
 from .library import Library, SyncReport
+from .meaning import SentenceModel
+from .meaning.vectors import PassageVectors
 from .positions import PositionLog
 from .settings import Settings
 from .store import Store
@@ -35,7 +37,8 @@ async def open_services(settings: Settings, *, sync_essays: bool = True) -> Asyn
         applied = await store.migrate()
         if applied:
             log.info("database %s migrated to version %d", settings.database_path.name, applied[-1])
-        library = Library(store)
+        model = SentenceModel.load() if settings.search_by_meaning else None
+        library = Library(store, PassageVectors(store, model) if model else None)
         report = await library.sync_folder(settings.seeds_dir) if sync_essays else None
         if report is not None:
             log.info("essays: %d indexed, %d unchanged, %d removed, %d skipped",

@@ -13,6 +13,7 @@ from .errors import InvalidInput
 ROOT = Path(__file__).resolve().parent.parent
 # Three dot-separated base64url parts: what Discord bot tokens look like. Catches pasted client secrets and quotes.
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+_SWITCH = {"on": True, "true": True, "yes": True, "1": True, "off": False, "false": False, "no": False, "0": False}
 TOKEN_HELP = "DISCORD_TOKEN is missing or malformed: copy your bot's token into .env (see .env.example)."
 
 
@@ -25,6 +26,7 @@ class Settings:
     log_level: str = "INFO"
     api_base: str | None = None
     gateway_url: str | None = None
+    search_by_meaning: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -32,6 +34,9 @@ class Settings:
         level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
         if not isinstance(logging.getLevelName(level), int):
             raise InvalidInput(f"LOG_LEVEL '{level}' is not a logging level (try INFO or DEBUG).")
+        meaning = env.get("SEARCH_BY_MEANING", "on").strip().lower() or "on"
+        if meaning not in _SWITCH:
+            raise InvalidInput(f"SEARCH_BY_MEANING '{meaning}' must be on or off.")
         guild = env.get("DEV_GUILD_ID", "").strip()
         if guild and not guild.isdigit():
             raise InvalidInput("DEV_GUILD_ID must be a server id (digits only), or empty.")
@@ -43,6 +48,7 @@ class Settings:
             log_level=level,
             api_base=env.get("DISCORD_API_BASE", "").strip().rstrip("/") or None,
             gateway_url=env.get("DISCORD_GATEWAY_URL", "").strip() or None,
+            search_by_meaning=_SWITCH[meaning],
         )
 
     @property

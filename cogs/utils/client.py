@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import discord
@@ -44,15 +45,23 @@ class ChapterBot(commands.Bot):
         # Cogs copy the services they need in __init__. Persistent items and checks, which discord.py builds
         # itself, read them from interaction.client.services.
         self.services = services
+        self._encoder: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        if (vectors := self.services.library.vectors) is not None:
+            self._encoder = asyncio.create_task(vectors.keep_current(), name="meaning-encoder")
         if self.settings.dev_guild_id is not None:
             guild = discord.Object(self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to development server %s", len(synced), self.settings.dev_guild_id)
+
+    async def close(self) -> None:
+        if self._encoder is not None:
+            self._encoder.cancel()
+        await super().close()
 
     async def on_ready(self) -> None:
         log.info("ready as %s (id %s) in %d servers", self.user, self.user and self.user.id, len(self.guilds))

@@ -153,6 +153,18 @@ def test_check_passes_with_a_well_formed_token_and_the_seeds(database):
     done = run("check", database=database, DISCORD_TOKEN=FAKE_TOKEN)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.splitlines()[-1] == "ok"
+    assert "search by meaning: on, 0 of 83 passages encoded" in done.stdout  # the bot encodes them once running
+
+
+def test_search_encodes_the_library_first_so_it_ranks_as_the_bot_does(database):
+    question = "what did the top-down camp tell US socialists to do about Ecuador?"
+    done = run("search", question, "--limit", "1", "--json", database=database)
+    assert done.returncode == 0, done.stderr
+    assert "show no open solidarity with the Indigenous movement" in json.loads(done.stdout)[0]["text"]
+    check = run("check", database=database, DISCORD_TOKEN=FAKE_TOKEN)
+    assert "search by meaning: on, 83 of 83 passages encoded" in check.stdout
+    words_only = run("check", database=database, DISCORD_TOKEN=FAKE_TOKEN, SEARCH_BY_MEANING="off")
+    assert "search by meaning: off (SEARCH_BY_MEANING=off)" in words_only.stdout
 
 
 def test_check_names_an_essay_that_is_not_utf8(database, tmp_path):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 
 from tests.fakediscord import FakeDiscord, Member, P
@@ -166,3 +169,19 @@ async def test_post_to_thread_without_thread_permission_still_posts_and_says_why
     (note,) = await ix.followups()
     assert note.ephemeral and "Create Public Threads" in note.content
     assert fake.threads_of(fake.default_channel) == []
+
+
+async def test_the_bot_encodes_the_library_in_the_background_then_answers_questions_by_meaning(
+        fake: FakeDiscord, member: Member, tmp_path: Path):
+    database = tmp_path / "bot.sqlite3"
+    await fake.wait_for(lambda: _unencoded(database) == 0, 60.0, "passages not encoded in the background")
+    # "The top-down camp" is the essay's "internationalism from above"; the words alone rank another paragraph first.
+    message = await search(fake, member, "what did the top-down camp tell US socialists to do about Ecuador?", count=1)
+    assert "\u00b634" in message.embeds[0]["footer"]["text"]
+    assert "show no open solidarity with the Indigenous movement" in message.embeds[0]["description"]
+
+
+def _unencoded(database: Path) -> int:
+    with sqlite3.connect(database) as db:
+        return db.execute("SELECT COUNT(*) FROM passages WHERE id NOT IN (SELECT passage_id FROM passage_vectors)"
+                          ).fetchone()[0]

@@ -10,16 +10,18 @@ import asyncio
 import logging
 import sqlite3
 from collections import Counter
+from collections.abc import Awaitable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from .errors import Conflict, InvalidInput, NotFound
 from .essays import MAX_SLUG, Essay, LoadProblem, load_folder, parse_essay
 from .meaning.vectors import PassageVectors
-from .search import (CANDIDATES, MEANING_MIN_WORDS, RETRIEVAL_BUDGET, Candidate, index_text, plan_query, rank,
-                     score_words)
+from .search import (CANDIDATES, MEANING_MIN_WORDS, QUOTED, RETRIEVAL_BUDGET, Candidate, index_text, plan_query,
+                     rank, score_words)
 from .store import Store
 from .text import fold
 from .vocabulary import Vocabulary
@@ -321,7 +323,7 @@ class Library:
         plan = plan_query(query, await self.vocabulary())
         if not plan.groups:
             return []
-        # The query's vector is computed on another core while the candidates are found and scored on their words.
+        # Questions and claims are also weighed by meaning: the query is encoded on another core meanwhile.
         meaning = (asyncio.ensure_future(self.vectors.encode_query(query))
                    if self.vectors is not None and plan.word_count >= MEANING_MIN_WORDS else None)
         rows: list[sqlite3.Row] = []
@@ -332,13 +334,11 @@ class Library:
         hidden = await self._hidden_essay_ids(guild) if guild is not None else set()
         candidates = [Candidate(row["id"], row["essay_id"], row["score"], row["body"])
                       for row in rows if row["essay_id"] not in hidden]
-        score_words(plan, candidates)
-        if meaning is not None:
-            stored = await self.vectors.of([c.passage_id for c in candidates])
-            query_vector = await meaning
-            if stored is not None:
-                for candidate, closeness in zip(candidates, stored @ query_vector):
-                    candidate.meaning = float(closeness)
+        quoted = score_words(plan, candidates) >= QUOTED
+        if meaning is not None and quoted:
+            meaning.cancel()  # the member quoted the text back: its words say which passage it is
+        elif meaning is not None:
+            await self._weigh_meaning(candidates, meaning)
         ranked = rank(candidates, diversify=essay_id is None)[:limit]
         details = await self._records_by_id([c.passage_id for c in ranked])
         return [
@@ -349,6 +349,14 @@ class Library:
                 score=c.score, text=details[c.passage_id].text, matched=c.matched)
             for c in ranked
         ]
+
+    async def _weigh_meaning(self, candidates: list[Candidate], query_vector: Awaitable[np.ndarray]) -> None:
+        """Give each candidate its closeness of meaning to the query, if every one of them has a vector yet."""
+        stored = await self.vectors.of([c.passage_id for c in candidates])
+        vector = await query_vector
+        if stored is not None:
+            for candidate, closeness in zip(candidates, stored @ vector):
+                candidate.meaning = float(closeness)
 
     async def _candidates(self, fts_query: str, essay_id: int | None) -> list[sqlite3.Row]:
         """The best CANDIDATES passages by BM25, scoring at most RANK_CAP of them (the newest) for common words."""

@@ -23,6 +23,9 @@ PHRASE_MIN_WORDS = 4
 # Meaning is weighed for queries of this many words and more (questions, claims); a name or a couple of keywords
 # is better served by the words themselves, and skipping the model keeps those searches at a few milliseconds.
 MEANING_MIN_WORDS = 4
+# A candidate this close to containing the query verbatim means the member quoted the text (typos and all):
+# its words already say which passage it is, so search does not wait for the sentence model.
+QUOTED = 85.0
 # Below this rapidfuzz closeness a passage shares only scattered words with the query, not a phrase.
 PHRASE_FLOOR = 60.0
 # A word this rare next to a much more frequent near-spelling is treated as a possible typo of it.
@@ -148,10 +151,12 @@ class Candidate:
     matched: tuple[str, ...] = field(default=())
 
 
-def score_words(plan: QueryPlan, candidates: list[Candidate]) -> None:
-    """Score candidates on the query's words: BM25, coverage and, for longer queries, phrase closeness."""
+def score_words(plan: QueryPlan, candidates: list[Candidate]) -> float:
+    """Score candidates on the query's words: BM25, coverage and, for longer queries, phrase closeness.
+    Returns the best phrase closeness (0-100) any candidate reached."""
     if not candidates:
-        return
+        return 0.0
+    best_phrase = 0.0
     best_bm25 = min(c.bm25 for c in candidates) or -1.0
     use_phrase = plan.word_count >= PHRASE_MIN_WORDS
     total_weight = sum(plan.weights) or 1.0
@@ -163,8 +168,10 @@ def score_words(plan: QueryPlan, candidates: list[Candidate]) -> None:
         if use_phrase:
             closeness = fuzz.partial_ratio(plan.phrase, candidate.body)
             score += W_PHRASE * max(0.0, closeness - PHRASE_FLOOR) / (100.0 - PHRASE_FLOOR)
+            best_phrase = max(best_phrase, closeness)
         candidate.score = score
         candidate.matched = tuple(sorted(matched))
+    return best_phrase
 
 
 def rank(candidates: list[Candidate], *, diversify: bool) -> list[Candidate]:

@@ -21,6 +21,7 @@ import aiosqlite
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 5000
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -61,7 +62,7 @@ class Store:
         db.row_factory = sqlite3.Row
         await db.execute("PRAGMA journal_mode=WAL")
         await db.execute("PRAGMA foreign_keys=ON")
-        await db.execute("PRAGMA busy_timeout=5000")
+        await db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # FULL: a commit is on disk before the member is told it happened, even across a power cut.
         await db.execute("PRAGMA synchronous=FULL")
         # Deleted rows are overwritten with zeros, not just unlinked: a closed secret debate's ballot key must not
@@ -102,10 +103,19 @@ class Store:
         return applied
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction, committed when the block ends and rolled back if it raises."""
+    async def transaction(self, *, wait_ms: int = BUSY_TIMEOUT_MS) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction, committed when the block ends and rolled back if it raises.
+
+        `wait_ms` bounds how long to wait for another process's write lock (then sqlite3.OperationalError):
+        background work passes a short wait, so it never holds up the connection members' commands use."""
         async with self._write_lock:
-            await self._db.execute("BEGIN IMMEDIATE")
+            if wait_ms != BUSY_TIMEOUT_MS:
+                await self._db.execute(f"PRAGMA busy_timeout={int(wait_ms)}")
+            try:
+                await self._db.execute("BEGIN IMMEDIATE")
+            finally:
+                if wait_ms != BUSY_TIMEOUT_MS:
+                    await self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             try:
                 yield self._db
             except BaseException:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Callable
 
 import numpy as np
@@ -18,7 +19,9 @@ from .model import MODEL_ID, SentenceModel, from_blobs, to_blob
 
 log = logging.getLogger(__name__)
 
-BATCH = 32  # passages encoded per transaction: about 1.5 s of one core
+BATCH = 32  # passages encoded per transaction: about half a second of one core
+WRITE_WAIT_MS = 100  # if another process holds the write lock longer, try again later
+RETRY_SECONDS = 30.0
 
 
 class PassageVectors:
@@ -46,7 +49,7 @@ class PassageVectors:
         if not rows:
             return 0
         vectors = await asyncio.to_thread(self._model.encode, [row["text"] for row in rows])
-        async with self._store.transaction() as db:
+        async with self._store.transaction(wait_ms=WRITE_WAIT_MS) as db:
             # The essay may have been re-indexed meanwhile: store a vector only for the very text it was made from.
             await db.executemany(
                 "INSERT OR REPLACE INTO passage_vectors (passage_id, model, vector)"
@@ -68,10 +71,15 @@ class PassageVectors:
         while True:
             await self._wanted.wait()
             self._wanted.clear()
-            if pending := await self.pending():
-                log.info("encoding %d passages for search by meaning", pending)
-                await self.encode_all()
-                log.info("search by meaning is up to date")
+            try:
+                if pending := await self.pending():
+                    log.info("encoding %d passages for search by meaning", pending)
+                    await self.encode_all()
+                    log.info("search by meaning is up to date")
+            except sqlite3.OperationalError as error:  # e.g. another process is writing: not worth stalling for
+                log.warning("encoding passages paused (%s); trying again in %.0f s", error, RETRY_SECONDS)
+                await asyncio.sleep(RETRY_SECONDS)
+                self._wanted.set()
 
     async def encode_query(self, query: str) -> np.ndarray:
         return (await asyncio.to_thread(self._model.encode, [query]))[0]

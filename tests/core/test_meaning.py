@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from rapidfuzz import fuzz
 
 from core import search
 from core.errors import InvalidInput
@@ -18,7 +21,8 @@ from core.meaning.model import VOCAB, SentenceModel
 from core.meaning.vectors import PassageVectors
 from core.meaning.wordpiece import WordPiece
 from core.settings import Settings
-from core.store import Store
+from core.store import BUSY_TIMEOUT_MS, Store
+from core.text import fold, pieces
 from tests.conftest import SEEDS
 
 
@@ -175,10 +179,13 @@ async def test_a_partly_encoded_library_ranks_by_words_alone(meaning_library: Li
            [(r.passage_id, r.score) for r in await Library(store).search(query, limit=10)]
 
 
-async def test_short_queries_rank_by_words_alone(meaning_library: Library, store: Store):
+async def test_short_queries_and_quoted_phrases_rank_by_words_alone(meaning_library: Library, store: Store):
     await meaning_library.vectors.encode_all()
-    for query in ("Comintern", "Franz Fanon", "China Israel Gaza"):
-        assert len(query.split()) < search.MEANING_MIN_WORDS
+    for query in ("Comintern", "Franz Fanon", "China Israel Gaza", "dubble trauma of nationalist exlusion",
+                  "robust and rigourous understanding of there contradictions"):
+        assert len(query.split()) < search.MEANING_MIN_WORDS or search.QUOTED <= \
+            max(fuzz.partial_ratio(" ".join(pieces(fold(query))), body) for (body,) in
+                await store.fetchall("SELECT body FROM passages"))
         assert [(r.passage_id, r.score) for r in await meaning_library.search(query)] == \
                [(r.passage_id, r.score) for r in await Library(store).search(query)]
 
@@ -190,3 +197,16 @@ async def test_a_question_in_other_words_finds_the_passage_that_answers_it(meani
     best = (await meaning_library.search(query, limit=1))[0]
     assert "show no open solidarity with the Indigenous movement" in best.text
     assert "show no open solidarity" not in (await Library(store).search(query, limit=1))[0].text
+
+
+async def test_encoding_gives_way_to_another_writer_instead_of_stalling_the_bot(meaning_library: Library,
+                                                                               store: Store, tmp_path: Path):
+    with sqlite3.connect(tmp_path / "test.sqlite3", isolation_level=None) as other:
+        other.execute("BEGIN IMMEDIATE")  # e.g. the command line writing while the bot runs
+        started = time.monotonic()
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            await meaning_library.vectors.encode_pending(limit=1)
+        assert time.monotonic() - started < 2.0  # not the 5 s members' writes would wait
+        other.execute("COMMIT")
+    assert (await store.fetchone("PRAGMA busy_timeout"))[0] == BUSY_TIMEOUT_MS
+    assert await meaning_library.vectors.encode_pending(limit=1) == 1

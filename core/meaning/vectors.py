@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Callable
 
 import numpy as np
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 BATCH = 32  # passages encoded per transaction: about half a second of one core
 WRITE_WAIT_MS = 100  # if another process holds the write lock longer, try again later
 RETRY_SECONDS = 30.0
+RECENT_QUERIES = 256
 
 
 class PassageVectors:
@@ -30,6 +32,7 @@ class PassageVectors:
         self._model = model
         self._wanted = asyncio.Event()
         self._wanted.set()  # whatever was indexed before this start may still lack vectors
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def wanted(self) -> None:
         """Passages were added: wake the background encoder."""
@@ -82,7 +85,13 @@ class PassageVectors:
                 self._wanted.set()
 
     async def encode_query(self, query: str) -> np.ndarray:
-        return (await asyncio.to_thread(self._model.encode, [query]))[0]
+        """The query's vector; recent queries are remembered (many members search for the same motion at once)."""
+        if (vector := self._recent.pop(query, None)) is None:
+            vector = (await asyncio.to_thread(self._model.encode, [query]))[0]
+        self._recent[query] = vector
+        while len(self._recent) > RECENT_QUERIES:
+            self._recent.popitem(last=False)
+        return vector
 
     async def of(self, passage_ids: list[int]) -> np.ndarray | None:
         """The passages' vectors, one row each in the order given, or None when any of them has none yet."""

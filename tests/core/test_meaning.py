@@ -210,3 +210,19 @@ async def test_encoding_gives_way_to_another_writer_instead_of_stalling_the_bot(
         other.execute("COMMIT")
     assert (await store.fetchone("PRAGMA busy_timeout"))[0] == BUSY_TIMEOUT_MS
     assert await meaning_library.vectors.encode_pending(limit=1) == 1
+
+
+async def test_a_repeated_query_is_encoded_once(store: Store, model: SentenceModel):
+    calls: list[list[str]] = []
+
+    class Counting:
+        def encode(self, texts):
+            calls.append(list(texts))
+            return model.encode(texts)
+
+    vectors = PassageVectors(store, Counting())
+    first = await vectors.encode_query("what did the caucus propose?")
+    again = await vectors.encode_query("what did the caucus propose?")
+    await vectors.encode_query("something else entirely")
+    assert calls == [["what did the caucus propose?"], ["something else entirely"]]
+    assert np.array_equal(first, again)

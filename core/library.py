@@ -20,8 +20,8 @@ from rapidfuzz import fuzz, process
 from .errors import Conflict, InvalidInput, NotFound
 from .essays import MAX_SLUG, Essay, LoadProblem, load_folder, parse_essay
 from .meaning.vectors import PassageVectors
-from .search import (CANDIDATES, MEANING_MIN_WORDS, QUOTED, RETRIEVAL_BUDGET, Candidate, index_text, plan_query,
-                     rank, score_words)
+from .search import (CANDIDATES, MEANING_MIN_WORDS, RETRIEVAL_BUDGET, Candidate, index_text, plan_query,
+                     quotes_a_passage, rank, score_words)
 from .store import Store
 from .text import fold
 from .vocabulary import Vocabulary
@@ -323,9 +323,6 @@ class Library:
         plan = plan_query(query, await self.vocabulary())
         if not plan.groups:
             return []
-        # Questions and claims are also weighed by meaning: the query is encoded on another core meanwhile.
-        meaning = (asyncio.ensure_future(self.vectors.encode_query(query))
-                   if self.vectors is not None and plan.word_count >= MEANING_MIN_WORDS else None)
         rows: list[sqlite3.Row] = []
         for fts_query in plan.fts_queries(RETRIEVAL_BUDGET):
             rows = await self._candidates(fts_query, essay_id)
@@ -334,10 +331,13 @@ class Library:
         hidden = await self._hidden_essay_ids(guild) if guild is not None else set()
         candidates = [Candidate(row["id"], row["essay_id"], row["score"], row["body"])
                       for row in rows if row["essay_id"] not in hidden]
-        quoted = score_words(plan, candidates) >= QUOTED
-        if meaning is not None and quoted:
-            meaning.cancel()  # the member quoted the text back: its words say which passage it is
-        elif meaning is not None:
+        # Questions and claims are weighed by meaning too, the query being encoded on another core meanwhile;
+        # names, keywords and the text quoted back (typos and all) are not: their words say which passage it is.
+        meaning = (asyncio.ensure_future(self.vectors.encode_query(query))
+                   if self.vectors is not None and plan.word_count >= MEANING_MIN_WORDS
+                   and not quotes_a_passage(plan, candidates) else None)
+        score_words(plan, candidates)
+        if meaning is not None:
             await self._weigh_meaning(candidates, meaning)
         ranked = rank(candidates, diversify=essay_id is None)[:limit]
         details = await self._records_by_id([c.passage_id for c in ranked])

@@ -26,6 +26,7 @@ MEANING_MIN_WORDS = 4
 # A candidate this close to containing the query verbatim means the member quoted the text (typos and all):
 # its words already say which passage it is, so search does not wait for the sentence model.
 QUOTED = 85.0
+QUOTE_CHECKED = 10  # the best candidates by BM25 looked at for a quotation
 # Below this rapidfuzz closeness a passage shares only scattered words with the query, not a phrase.
 PHRASE_FLOOR = 60.0
 # A word this rare next to a much more frequent near-spelling is treated as a possible typo of it.
@@ -151,12 +152,16 @@ class Candidate:
     matched: tuple[str, ...] = field(default=())
 
 
-def score_words(plan: QueryPlan, candidates: list[Candidate]) -> float:
-    """Score candidates on the query's words: BM25, coverage and, for longer queries, phrase closeness.
-    Returns the best phrase closeness (0-100) any candidate reached."""
+def quotes_a_passage(plan: QueryPlan, candidates: list[Candidate]) -> bool:
+    """Whether one of the best candidates by BM25 contains the query almost verbatim: the member quoted it."""
+    best = sorted(candidates, key=lambda c: c.bm25)[:QUOTE_CHECKED]
+    return any(fuzz.partial_ratio(plan.phrase, c.body, score_cutoff=QUOTED) for c in best)
+
+
+def score_words(plan: QueryPlan, candidates: list[Candidate]) -> None:
+    """Score candidates on the query's words: BM25, coverage and, for longer queries, phrase closeness."""
     if not candidates:
-        return 0.0
-    best_phrase = 0.0
+        return
     best_bm25 = min(c.bm25 for c in candidates) or -1.0
     use_phrase = plan.word_count >= PHRASE_MIN_WORDS
     total_weight = sum(plan.weights) or 1.0
@@ -168,10 +173,8 @@ def score_words(plan: QueryPlan, candidates: list[Candidate]) -> float:
         if use_phrase:
             closeness = fuzz.partial_ratio(plan.phrase, candidate.body)
             score += W_PHRASE * max(0.0, closeness - PHRASE_FLOOR) / (100.0 - PHRASE_FLOOR)
-            best_phrase = max(best_phrase, closeness)
         candidate.score = score
         candidate.matched = tuple(sorted(matched))
-    return best_phrase
 
 
 def rank(candidates: list[Candidate], *, diversify: bool) -> list[Candidate]:

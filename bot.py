@@ -143,7 +143,7 @@ async def check_command(settings: Settings) -> int:
             problems += [f"essay {p}" for p in report.problems]
             essays, passages = await services.library.counts()
             version = await services.store.version()
-            meaning = await describe_meaning(settings, services.library, passages)
+            meaning = await describe_meaning(settings, services.library)
     except Exception as exc:  # check reports every failure as a finding instead of a traceback
         problems.append(f"database {settings.database_path}: {exc}")
         essays = passages = version = 0
@@ -159,12 +159,13 @@ async def check_command(settings: Settings) -> int:
     return 0 if not problems else 1
 
 
-async def describe_meaning(settings: Settings, library: Library, passages: int) -> str:
+async def describe_meaning(settings: Settings, library: Library) -> str:
     if not settings.search_by_meaning:
         return "off (SEARCH_BY_MEANING=off)"
-    if library.vectors is None:
+    progress = await library.meaning_progress()
+    if progress is None:
         return "off, the sentence model is not installed"
-    return f"on, {passages - await library.vectors.pending()} of {passages} passages encoded"
+    return f"on, {progress[0]} of {progress[1]} passages encoded"
 
 
 async def backup_command(settings: Settings, destination: Path) -> int:

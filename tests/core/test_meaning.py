@@ -91,8 +91,11 @@ async def test_every_passage_gets_a_vector_and_a_reindexed_essay_is_encoded_agai
     vectors = meaning_library.vectors
     _, passages = await meaning_library.counts()
     assert await vectors.pending() == passages
+    assert await meaning_library.meaning_progress() == (0, passages)
     assert await vectors.encode_all() == passages
     assert await vectors.pending() == 0
+    assert await meaning_library.meaning_progress() == (passages, passages)
+    assert await Library(store).meaning_progress() is None
 
     folder = tmp_path / "seeds"
     folder.mkdir()

@@ -175,6 +175,8 @@ async def test_the_bot_encodes_the_library_in_the_background_then_answers_questi
         fake: FakeDiscord, member: Member, tmp_path: Path):
     database = tmp_path / "bot.sqlite3"
     await fake.wait_for(lambda: _unencoded(database) == 0, 60.0, "passages not encoded in the background")
+    about = await (await fake.slash(member, "about")).response()
+    assert {f["name"]: f["value"] for f in about.embeds[0]["fields"]}["Search by meaning"] == "On"
     # "The top-down camp" is the essay's "internationalism from above"; the words alone rank another paragraph first.
     message = await search(fake, member, "what did the top-down camp tell US socialists to do about Ecuador?", count=1)
     assert "\u00b634" in message.embeds[0]["footer"]["text"]

@@ -341,7 +341,7 @@ class Library:
         # Questions and claims are weighed by meaning too, the query being encoded on another core meanwhile;
         # names, keywords and the text quoted back (typos and all) are not: their words say which passage it is.
         meaning = (asyncio.ensure_future(self.vectors.encode_query(query))
-                   if self.vectors is not None and plan.word_count >= MEANING_MIN_WORDS
+                   if self.vectors is not None and candidates and plan.word_count >= MEANING_MIN_WORDS
                    and not quotes_a_passage(plan, candidates) else None)
         score_words(plan, candidates)
         if meaning is not None:

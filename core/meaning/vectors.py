@@ -1,6 +1,6 @@
 """Passage vectors in the database: encoded in the background after indexing, read back to rank by meaning.
 
-Encoding is slow next to indexing (about 20 passages a second per core), so the library never waits for it: new
+Encoding is slow next to indexing (about 65 passages a second on one core), so the library never waits for it: new
 passages are searchable by their words at once and by their meaning once their vectors are in. A query uses
 meaning only when every candidate has a vector, so results never depend on how far the encoding has got.
 """

@@ -280,10 +280,7 @@ class Library:
 
     async def meaning_progress(self) -> tuple[int, int] | None:
         """(passages encoded for search by meaning, passages in all), or None when search by meaning is off."""
-        if self.vectors is None:
-            return None
-        row = await self._store.fetchone("SELECT COUNT(*) FROM passages")
-        return row[0] - await self.vectors.pending(), row[0]
+        return None if self.vectors is None else await self.vectors.progress()
 
     async def passages(self, slug: str, *, section: str | None = None, guild: int | None = None) -> list[PassageRecord]:
         visible, params = _visible(guild)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 import discord
@@ -61,6 +62,8 @@ class ChapterBot(commands.Bot):
     async def close(self) -> None:
         if self._encoder is not None:
             self._encoder.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._encoder  # so it is not mid-write when the database closes
         await super().close()
 
     async def on_ready(self) -> None:

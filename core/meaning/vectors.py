@@ -11,7 +11,6 @@ import asyncio
 import logging
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Callable
 
 import numpy as np
 
@@ -38,11 +37,16 @@ class PassageVectors:
         """Passages were added: wake the background encoder."""
         self._wanted.set()
 
-    async def pending(self) -> int:
+    async def progress(self) -> tuple[int, int]:
+        """(passages with a vector, passages in all)."""
         row = await self._store.fetchone(
-            "SELECT COUNT(*) FROM passages p LEFT JOIN passage_vectors v ON v.passage_id = p.id AND v.model = ?"
-            " WHERE v.passage_id IS NULL", (MODEL_ID,))
-        return row[0]
+            "SELECT COUNT(v.passage_id), COUNT(*) FROM passages p"
+            " LEFT JOIN passage_vectors v ON v.passage_id = p.id AND v.model = ?", (MODEL_ID,))
+        return row[0], row[1]
+
+    async def pending(self) -> int:
+        encoded, total = await self.progress()
+        return total - encoded
 
     async def encode_pending(self, limit: int = BATCH) -> int:
         """Encode up to `limit` passages that have no vector yet; returns how many were stored."""
@@ -60,13 +64,11 @@ class PassageVectors:
                 [(MODEL_ID, to_blob(vector), row["id"], row["text"]) for row, vector in zip(rows, vectors)])
         return len(rows)
 
-    async def encode_all(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Encode every passage still without a vector; `progress(done, total)` after each batch."""
-        total, done = await self.pending(), 0
+    async def encode_all(self) -> int:
+        """Encode every passage still without a vector; returns how many were encoded."""
+        done = 0
         while count := await self.encode_pending():
             done += count
-            if progress is not None:
-                progress(done, total)
         return done
 
     async def keep_current(self) -> None:
@@ -79,8 +81,9 @@ class PassageVectors:
                     log.info("encoding %d passages for search by meaning", pending)
                     await self.encode_all()
                     log.info("search by meaning is up to date")
-            except sqlite3.OperationalError as error:  # e.g. another process is writing: not worth stalling for
-                log.warning("encoding passages paused (%s); trying again in %.0f s", error, RETRY_SECONDS)
+            except Exception as error:  # must not end encoding for good; a busy database is not worth a traceback
+                log.warning("encoding passages paused (%s); trying again in %.0f s", error, RETRY_SECONDS,
+                            exc_info=not isinstance(error, sqlite3.OperationalError))
                 await asyncio.sleep(RETRY_SECONDS)
                 self._wanted.set()
 

@@ -17,6 +17,7 @@ from core import search
 from core.errors import InvalidInput
 from core.library import Library
 from core.meaning import model as model_module
+from core.meaning import vectors as vectors_module
 from core.meaning.model import VOCAB, SentenceModel
 from core.meaning.vectors import PassageVectors
 from core.meaning.wordpiece import WordPiece
@@ -229,3 +230,23 @@ async def test_a_repeated_query_is_encoded_once(store: Store, model: SentenceMod
     await vectors.encode_query("something else entirely")
     assert calls == [["what did the caucus propose?"], ["something else entirely"]]
     assert np.array_equal(first, again)
+
+
+async def test_the_background_encoder_survives_a_failed_batch(store: Store, model: SentenceModel, monkeypatch, caplog):
+    monkeypatch.setattr(vectors_module, "RETRY_SECONDS", 0.05)
+    await Library(store).sync_folder(SEEDS)
+    failures = [RuntimeError("the model crashed")]
+
+    class FailsOnce:
+        def encode(self, texts):
+            if failures:
+                raise failures.pop()
+            return model.encode(texts)
+
+    vectors = PassageVectors(store, FailsOnce())
+    encoder = asyncio.create_task(vectors.keep_current())
+    try:
+        await asyncio.wait_for(_until_encoded(vectors), 60)
+    finally:
+        encoder.cancel()
+    assert not failures and "encoding passages paused (the model crashed)" in caplog.text

@@ -31,13 +31,14 @@ class Services:
 
 @asynccontextmanager
 async def open_services(settings: Settings, *, sync_essays: bool = True) -> AsyncIterator[Services]:
-    """Open the database, bring its schema up to date and (by default) index new or changed essays."""
+    """Open the database, bring its schema up to date and (by default) index new or changed essays and load the
+    sentence model. Commands that do not search (sync, backup) leave both out."""
     store = await Store.open(settings.database_path)
     try:
         applied = await store.migrate()
         if applied:
             log.info("database %s migrated to version %d", settings.database_path.name, applied[-1])
-        model = SentenceModel.load() if settings.search_by_meaning else None
+        model = SentenceModel.load() if settings.search_by_meaning and sync_essays else None
         library = Library(store, PassageVectors(store, model) if model else None)
         report = await library.sync_folder(settings.seeds_dir) if sync_essays else None
         if report is not None:

@@ -3,12 +3,13 @@
     python bench/search_scale.py [--passages 100000] [--queries 300] [--seed 7]
 
 Prints index build time (parsing + indexing the files, as at a first start), the time of a second start when
-nothing changed, how fast passages are encoded for search by meaning, median and p95 query latency, and peak RSS. The corpus is generated with a fixed seed: words are
-drawn with a Zipf-like law over an English-shaped vocabulary (function words, the bundled essays' words, made-up
-names), in 1,000 essays with sections; only a small sample of passages stays in memory to build queries from.
+nothing changed, how fast passages are encoded for search by meaning, median and p95 query latency, and peak RSS.
+The corpus is generated with a fixed seed: words are drawn with a Zipf-like law over an English-shaped vocabulary
+(function words, the bundled essays' words, made-up names), in 1,000 essays with sections; only a small sample of
+passages stays in memory to build queries from.
 Queries mix the kinds members type: phrases with typos, keywords, a name, and questions.
 
-Encoding 100,000 passages for search by meaning takes most of an hour on two cores (the bot does it in the
+Encoding 100,000 passages for search by meaning takes about half an hour on one core (the bot does it in the
 background), so the bench encodes a sample for real, times it, and gives every other passage a copy of a sampled
 vector: query latency depends on how many vectors are read, not on their values. `--words-only` leaves the
 sentence model out altogether.

@@ -22,7 +22,7 @@ from ..utils.limits import cap
 from ._embeds import (build_debate_embed, build_hidden_embed, build_list_embed, build_passage_embeds,
                       build_results_embed, jump_url, pack_embeds, worded_for_discord)
 from ._live import CHART_NAME, DeadlineScheduler, LiveTallies
-from ._views import DYNAMIC_ITEMS, build_vote_view
+from ._views import DYNAMIC_ITEMS, answer_reason_form, build_vote_view
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,10 @@ class Debates(commands.GroupCog, group_name="debate"):
         self.deadlines.stop()
         self.live.stop()
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await answer_reason_form(interaction)
 
     @commands.Cog.listener()
     async def on_debate_vote(self, debate: Debate) -> None:

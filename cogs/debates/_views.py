@@ -1,9 +1,12 @@
 """Vote buttons and selects that outlive restarts (DynamicItems read everything from the store), and the reason
-modal for proposals."""
+form for proposals, whose answer is read from the submission itself for the same reason."""
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Iterator
+from typing import Any
 
 import discord
 
@@ -12,7 +15,7 @@ from core.errors import InvalidInput
 from core.positions import MAX_REASON
 
 from ..utils import limits
-from ..utils.errors import ErrorReplyingItem, ErrorReplyingModal
+from ..utils.errors import ErrorReplyingItem, reply_with_error
 from ..utils.limits import cap
 from ._embeds import when, worded_for_discord
 
@@ -89,7 +92,11 @@ class ProposalButton(ErrorReplyingItem, discord.ui.DynamicItem[discord.ui.Button
                                                                           member_roles=member_roles(interaction))
         if not 0 <= self.option < len(debate.options):
             raise InvalidInput("That choice is not one of this debate's options.")
-        await interaction.response.send_modal(ReasonModal(debate, self.option))
+        form = ReasonForm(debate, self.option)
+        # discord.py would keep the form in memory, one per custom_id, and drop the answer after a restart or
+        # when another member submitted the same choice first; `answer_reason_form` reads the submission instead.
+        form.stop()
+        await interaction.response.send_modal(form)
 
 
 class VoteSelect(ErrorReplyingItem, discord.ui.DynamicItem[discord.ui.Select], template=r"debate:pick:(?P<debate>[0-9]{1,19})"):
@@ -107,21 +114,41 @@ class VoteSelect(ErrorReplyingItem, discord.ui.DynamicItem[discord.ui.Select], t
         await record_vote(interaction, self.debate_id, tuple(int(value) for value in self.item.values))
 
 
-class ReasonModal(ErrorReplyingModal):
+REASON_FORM = re.compile(r"debate:reason:(?P<debate>[0-9]{1,19}):(?P<option>[0-9])")
+
+
+class ReasonForm(discord.ui.Modal):
+    """Asks a proposal vote's reason; the submission is answered by `answer_reason_form`."""
+
     reason = discord.ui.TextInput(label="Reason", style=discord.TextStyle.paragraph, max_length=MAX_REASON,
                                   custom_id="reason")
 
     def __init__(self, debate: Debate, option: int) -> None:
         label = debate.options[option]
-        super().__init__(title=cap(f"Your vote: {label}", limits.MODAL_TITLE), timeout=600,
+        super().__init__(title=cap(f"Your vote: {label}", limits.MODAL_TITLE),
                          custom_id=f"debate:reason:{debate.id}:{option}")
-        self.debate_id, self.option = debate.id, option
         self.reason.required = label in REASON_REQUIRED
         self.reason.placeholder = ("Required: what would have to change?" if self.reason.required
                                    else "Optional: why?")
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await record_vote(interaction, self.debate_id, (self.option,), self.reason.value)
+
+async def answer_reason_form(interaction: discord.Interaction) -> None:
+    """Record the vote of a submitted reason form; other interactions are left alone."""
+    data: dict[str, Any] = interaction.data or {}
+    match = REASON_FORM.fullmatch(str(data.get("custom_id", "")))
+    if interaction.type is not discord.InteractionType.modal_submit or match is None:
+        return
+    reason = next((c.get("value") for c in _fields(data.get("components", [])) if c.get("custom_id") == "reason"), None)
+    try:
+        await record_vote(interaction, int(match["debate"]), (int(match["option"]),), reason)
+    except Exception as error:  # handed to the one error reply, which logs anything unexpected
+        await reply_with_error(interaction, error)
+
+
+def _fields(rows: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The fields of a modal submission: each action row holds one."""
+    for row in rows:
+        yield from row.get("components", [])
 
 
 def build_vote_view(debate: Debate) -> discord.ui.View:

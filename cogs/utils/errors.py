@@ -70,7 +70,3 @@ class ErrorReplyingView(discord.ui.View):
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
         await reply_with_error(interaction, error)
 
-
-class ErrorReplyingModal(discord.ui.Modal):
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await reply_with_error(interaction, error)

@@ -80,6 +80,25 @@ async def test_a_proposal_asks_for_a_reason_required_for_disagree_and_block(fake
     assert db_rows(tmp_path, 'SELECT reason FROM debate_vote_history ORDER BY id') == [('It splits the chapter',), (None,)]
 
 
+async def test_members_writing_reasons_for_the_same_choice_at_once_are_all_counted(fake, chapter_bot, org, tmp_path):
+    message, _ = await open_debate(fake, org, motion=MOTION, format='proposal')
+    amy, ben = member(fake, 'amy'), member(fake, 'ben')
+    amy_form = await fake.click(amy, message, f'debate:propose:{debate_id(message)}:3')
+    ben_form = await fake.click(ben, message, f'debate:propose:{debate_id(message)}:3')
+    assert (await reply_to(await fake.submit_modal(amy, amy_form, {'reason': 'Too soon'}))).startswith('You voted')
+    assert (await reply_to(await fake.submit_modal(ben, ben_form, {'reason': 'No budget'}))).startswith('You voted')
+    assert sorted(db_rows(tmp_path, 'SELECT reason FROM debate_votes')) == [('No budget',), ('Too soon',)]
+
+
+async def test_a_reason_submitted_after_the_debate_closed_is_refused_and_changes_nothing(fake, chapter_bot, org, tmp_path):
+    message, _ = await open_debate(fake, org, motion=MOTION, format='proposal')
+    dana = member(fake, 'dana')
+    form = await fake.click(dana, message, f'debate:propose:{debate_id(message)}:1')
+    await reply_to(await fake.slash(org, 'debate close', debate=str(debate_id(message))))
+    assert 'closed' in await reply_to(await fake.submit_modal(dana, form, {'reason': 'Late'}))
+    assert db_rows(tmp_path, 'SELECT * FROM debate_votes') == []
+
+
 async def test_an_oxford_debate_advances_closes_and_reports_the_shift_with_a_chart(fake, chapter_bot, org):
     message, _ = await open_debate(fake, org, motion=MOTION, format='oxford')
     did = debate_id(message)

@@ -29,6 +29,16 @@ async def test_old_buttons_work_after_sigkill_and_every_acknowledged_vote_is_kep
     assert stored == {v.id for v in voters}
 
 
+async def test_a_reason_written_while_the_bot_restarted_is_still_counted(fake: FakeDiscord, bot_process: BotProcess, tmp_path):
+    message, _ = await open_debate(fake, organizer(fake), motion=MOTION, format='proposal')
+    carla = fake.world.add_member(fake.guild, 'carla')
+    form = await fake.click(carla, message, f'debate:propose:{debate_id(message)}:2')
+    await form.modal()
+    await bot_process.restart(hard=True)
+    assert 'You voted **Disagree**' in await reply_to(await fake.submit_modal(carla, form, {'reason': 'Wrong target'}))
+    assert db_rows(tmp_path, 'SELECT voter, choices, reason FROM debate_votes') == [(str(carla.id), '2', 'Wrong target')]
+
+
 async def test_a_deadline_that_passed_while_the_bot_was_down_closes_at_start_up(fake, bot_process, tmp_path):
     message, _ = await open_debate(fake, organizer(fake), motion=MOTION, format='poll', options='A | B', duration='1h')
     await bot_process.kill()

@@ -174,7 +174,12 @@ async def backup_command(settings: Settings, destination: Path) -> int:
         return 1
     async with open_services(settings, sync_essays=False) as services:
         await services.store.backup(destination)
+        open_secret = await services.debates.secret_keys_held()
     print(f"Copied {settings.database_path} to {destination}.")
+    if open_secret:
+        print(f"Note: {open_secret} secret debate(s) were open. Until they close, the bot keeps a key that links their"
+              " ballots to members (so members can change their vote); this copy holds that key for good."
+              " Keep it as private as the bot's own database, or back up again once they close.", file=sys.stderr)
     return 0
 
 

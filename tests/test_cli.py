@@ -7,6 +7,7 @@ these tests see. The database is always in tmp_path; nothing here talks to Disco
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -17,6 +18,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+
+from core.debates import DebateRepo, Format, build_spec
+from core.store import Store
 
 from .conftest import ROOT, SEEDS
 
@@ -194,6 +198,22 @@ def test_backup_writes_a_readable_copy_of_the_database(indexed, tmp_path):
     counts = read_counts(copy)
     assert counts == read_counts(indexed)
     assert counts["version"] > 0 and counts["essays"] == len(seed_slugs()) and counts["passages"] > 0
+    assert "secret" not in done.stderr
+
+
+def test_backup_during_an_open_secret_debate_warns_that_the_copy_can_link_ballots_to_members(tmp_path):
+    database = tmp_path / "bot.sqlite3"
+    asyncio.run(open_secret_debate(database))
+    done = run("backup", str(tmp_path / "copy.sqlite3"), database=database)
+    assert done.returncode == 0, done.stderr
+    assert "1 secret debate(s) were open" in done.stderr and "Copied" in done.stdout
+
+
+async def open_secret_debate(database: Path) -> None:
+    async with await Store.open(database) as store:
+        await store.migrate()
+        spec = build_spec(motion="Endorse the slate", format=Format.POLL, options="Yes | No", secret=True)
+        await DebateRepo(store).start(spec, guild_id=1, channel_id=2, author_id=3)
 
 
 def test_backup_refuses_to_overwrite_an_existing_file(indexed, tmp_path):

@@ -183,6 +183,10 @@ class DebateRepo:
         if closed.secret:
             await self._store.checkpoint()
 
+    async def secret_keys_held(self) -> int:
+        """How many secret debates are still open, so that their key can still link ballots to members."""
+        return int(await _scalar(self._store, "SELECT COUNT(*) FROM debate_ballot_keys", ()))
+
     async def awaiting_results(self) -> list[Debate]:
         """Closed debates whose results have not reached their message yet, oldest close first."""
         rows = await self._store.fetchall(
@@ -309,7 +313,7 @@ async def _rows(source: Store | aiosqlite.Connection, sql: str, params: tuple) -
         return list(await cursor.fetchall())
 
 
-async def _scalar(db: aiosqlite.Connection, sql: str, params: tuple) -> object:
+async def _scalar(db: Store | aiosqlite.Connection, sql: str, params: tuple) -> object:
     rows = await _rows(db, sql, params)
     return rows[0][0] if rows else None
 

@@ -170,6 +170,13 @@ async def test_secret_ballots_store_no_member_id_and_lose_their_key_at_close(rep
     assert (await repo.results(debate)).tally.counts == (0, 2, 0)
 
 
+async def test_secret_keys_held_counts_open_secret_debates_only(repo):
+    secret, _ = await open_debate(repo, secret=True), await open_debate(repo)
+    assert await repo.secret_keys_held() == 1
+    await repo.close(GUILD, secret.id)
+    assert await repo.secret_keys_held() == 0
+
+
 def file_bytes(store: Store) -> bytes:
     """The database file and its write-ahead log, raw: what someone holding the disk could read."""
     wal = store.path.with_name(store.path.name + "-wal")

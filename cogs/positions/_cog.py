@@ -210,12 +210,16 @@ class Positions(commands.GroupCog, group_name="position"):
         if not done:  # rarely (a cold start, a busy host): acknowledge within Discord's 3 s, then finish drawing
             log.info("chart for interaction %s is slow; deferring", interaction.id)
             await interaction.response.defer(thinking=True)
-        png = await drawing
-        embed, file = build_summary_embed(summary, chart=CHART), discord.File(io.BytesIO(png), filename=CHART)
+        try:
+            files = [discord.File(io.BytesIO(await drawing), filename=CHART)]
+        except Exception:  # the numbers are the answer; the chart only illustrates them
+            log.exception("chart for interaction %s failed; sending the summary without it", interaction.id)
+            files = []
+        embed = build_summary_embed(summary, chart=CHART if files else None)
         if interaction.response.is_done():
-            await interaction.followup.send(embed=embed, file=file)
+            await interaction.followup.send(embed=embed, files=files)
         else:
-            await interaction.response.send_message(embed=embed, file=file)
+            await interaction.response.send_message(embed=embed, files=files)
 
     @app_commands.command()
     async def topics(self, interaction: discord.Interaction) -> None:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from cogs.utils.errors import APOLOGY
 from core.debates import DebateRepo, Format, build_spec
 from core.positions import ensure_debate_topic
 from core.store import Store
@@ -276,15 +275,22 @@ async def test_summary_of_an_unknown_topic_is_an_ephemeral_sentence(fake, member
     assert (reply.type, reply.flags) == (4, 64) and "There is no topic" in reply.content
 
 
-async def test_a_summary_that_fails_while_drawing_apologizes_only_to_the_member(fake, member, monkeypatch):
+@pytest.mark.parametrize("slow", [False, True])
+async def test_a_summary_whose_chart_fails_still_arrives_without_it(fake, member, monkeypatch, slow):
+    cog = sys.modules["cogs.positions._cog"]
+
     def broken(*args, **kwargs):
+        time.sleep(0.3 if slow else 0)
         raise RuntimeError("the chart broke")
 
-    monkeypatch.setattr(sys.modules["cogs.positions._cog"], "render_timeline", broken)
+    monkeypatch.setattr(cog, "render_timeline", broken)
+    monkeypatch.setattr(cog, "CHART_BUDGET", 0.05)
     await run(fake, member, "set", topic="China policy", stance="support")
-    message = await (await fake.slash(member, "position summary", topic="China policy")).message()
-    assert message.ephemeral and message.content == APOLOGY
-    assert fake.messages_in(fake.default_channel) == []
+    ix = await fake.slash(member, "position summary", topic="China policy")
+    assert (await ix.response()).type == (5 if slow else 4)
+    message = await ix.message()
+    assert not message.ephemeral and message.attachments == [] and "image" not in message.embeds[0]
+    assert any(f["name"].startswith("Now") for f in message.embeds[0]["fields"])
 
 
 async def test_a_slow_chart_defers_publicly_and_the_summary_still_arrives(fake, member, monkeypatch):

@@ -510,6 +510,10 @@ class World:
             role_ids.append(self.add_role(guild, f'{name}-role', permissions=permissions).id)
         return self._join(guild, user, role_ids)
 
+    def join(self, guild: Guild, user: User, *, roles: Iterable[Role] = ()) -> Member:
+        """An existing user (a member of another guild, say) joins ``guild`` too."""
+        return self._join(guild, user, [r.id for r in roles])
+
     def deny(self, channel: Channel, target: Role | Member | Guild, bits: int | perms.P) -> None:
         """Add a channel overwrite denying ``bits`` to a role, a member or (a Guild) @everyone."""
         self._overwrite(channel, target, deny=int(bits))

@@ -80,12 +80,12 @@ class BotProcess:
         except asyncio.TimeoutError:
             raise AssertionError(f'bot did not exit within {timeout}s:\n{self.logs()}') from None
 
-    async def stop(self, timeout: float = 10.0) -> int | None:
-        """SIGTERM, then SIGKILL if it does not exit in time."""
+    async def stop(self, timeout: float = 10.0, *, sig: signal.Signals = signal.SIGTERM) -> int | None:
+        """SIGTERM (or `sig`: SIGINT is Ctrl+C), then SIGKILL if it does not exit in time."""
         if self.proc is None or self.proc.returncode is not None:
             return None if self.proc is None else self.proc.returncode
         with contextlib.suppress(ProcessLookupError):
-            self.proc.send_signal(signal.SIGTERM)
+            self.proc.send_signal(sig)
         try:
             return await asyncio.wait_for(self.proc.wait(), timeout)
         except asyncio.TimeoutError:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+
+import pytest
+
 import core
 from tests.fakediscord import FakeDiscord, Member
 from tests.fakediscord.driver import make_token
@@ -47,8 +51,11 @@ async def test_bot_process_with_a_malformed_token_exits_with_status_2_without_ca
     assert fake.requests == []
 
 
-async def test_bot_process_exits_0_on_sigterm(bot_process: BotProcess):
-    assert await bot_process.stop() == 0
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+async def test_bot_process_stops_cleanly_on_sigterm_and_ctrl_c(bot_process: BotProcess, tmp_path, sig):
+    assert await bot_process.stop(sig=sig) == 0
+    assert "stopped" in bot_process.logs() and "Traceback" not in bot_process.logs()
+    assert not (tmp_path / "bot.sqlite3-wal").exists()  # the database was closed, its log folded back in
 
 
 async def test_bot_process_answers_again_after_sigkill_and_restart(

@@ -49,11 +49,6 @@ class Essay:
     content_hash: str
     passages: tuple[Passage, ...] = field(repr=False)
 
-    @property
-    def sections(self) -> list[str]:
-        """Section names in reading order, without repeats; "" stands for the untitled opening."""
-        return list(dict.fromkeys(p.section for p in self.passages))
-
 
 @dataclass(frozen=True)
 class LoadProblem:

@@ -12,7 +12,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from core.debates import Debate, Format, build_spec, export_csv, parse_duration, render_results
+from core.debates import (MAX_MOTION, MAX_OUTCOME, Debate, Format, build_spec, export_csv, parse_duration,
+                          render_results)
 from core.errors import BotError, InvalidInput
 from core.library import SearchResult
 
@@ -139,7 +140,7 @@ class Debates(commands.GroupCog, group_name="debate"):
 
     @app_commands.command()
     @organizers_only()
-    async def start(self, interaction: discord.Interaction, motion: app_commands.Range[str, 1, 300],
+    async def start(self, interaction: discord.Interaction, motion: app_commands.Range[str, 1, MAX_MOTION],
                     format: Literal["poll", "proposal", "oxford"], options: str | None = None,
                     duration: app_commands.Transform[timedelta, DurationTransformer] | None = None,
                     secret: bool = False, hide_results: bool = False, role: discord.Role | None = None,
@@ -272,7 +273,7 @@ class Debates(commands.GroupCog, group_name="debate"):
     @app_commands.command()
     @organizers_only()
     async def outcome(self, interaction: discord.Interaction, debate: app_commands.Transform[int, DebateRef],
-                      text: app_commands.Range[str, 1, 1000]) -> None:
+                      text: app_commands.Range[str, 1, MAX_OUTCOME]) -> None:
         """Record what the chapter decided; it is shown with the debate's results.
 
         Parameters

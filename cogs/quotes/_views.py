@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 import discord
@@ -15,8 +14,6 @@ from ..utils.errors import ErrorReplyingItem
 from ..utils.limits import cap
 from ..utils.views import OwnedView
 from ._embeds import build_context_embed, build_posted_quote_embed, build_result_embed
-
-log = logging.getLogger(__name__)
 
 BROWSE_TIMEOUT = 600.0  # interaction tokens last 15 minutes; the browser gives up well before
 

@@ -28,8 +28,3 @@ def organizers_only():
 
     return app_commands.check(predicate)
 
-
-async def ensure_organizer(interaction: discord.Interaction) -> None:
-    """The same rule for buttons and modals, which app command checks do not cover."""
-    if not await is_organizer(interaction):
-        raise NotOrganizer()

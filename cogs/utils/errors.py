@@ -29,8 +29,6 @@ def message_for(error: Exception) -> str | None:
         return error.message
     if isinstance(error, app_commands.TransformerError):
         return f"'{error.value}' is not a valid value for that option."
-    if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down a little: try again in {error.retry_after:.0f} s."
     if isinstance(error, (app_commands.CheckFailure, app_commands.AppCommandError)) and str(error):
         return str(error)
     return None

@@ -270,6 +270,8 @@ class PositionLog:
                 "DELETE FROM position_topics WHERE id = ? AND debate_id IS NULL"
                 " AND NOT EXISTS (SELECT 1 FROM position_entries WHERE topic_id = position_topics.id)",
                 [(topic_id,) for topic_id in touched])
+        # The rows were overwritten in place (secure_delete); a checkpoint clears the copies still in the WAL.
+        await self._store.checkpoint()
         log.info("guild %s: member %s forgot %d entries and %d votes", guild_id, member_id, entries, votes)
         return Forgotten(entries, votes)
 

@@ -56,13 +56,24 @@ async def test_forget_withdraws_the_vote_in_an_open_debate_and_erases_its_entry(
     assert await positions.history(GUILD, ROSA) == [] and len(await positions.history(GUILD, KARL)) == 1
 
 
-async def test_forget_keeps_a_closed_debates_count_without_the_member(debates, positions):
+async def test_forget_keeps_a_closed_debates_counts_and_shift_but_nothing_else_of_the_member(debates, positions, store):
     debate = await start(debates)
     await vote(debates, debate, ROSA, 0)
+    await vote(debates, debate, KARL, 2)
+    await debates.advance(GUILD, debate.id)
+    await vote(debates, debate, ROSA, 1)
+    await vote(debates, debate, ROSA, 2)  # a change of mind within the closing vote
+    await vote(debates, debate, KARL, 1)
     closed = await debates.close(GUILD, debate.id)
+    before = await debates.results(closed)
     await positions.forget(GUILD, ROSA)
-    assert (await debates.results(closed)).tally.voters == 1
-    assert all(v.voter != str(ROSA) for v in await debates.votes(closed))
+    after = await debates.results(closed)
+    assert (after.tally, after.shift) == (before.tally, before.shift)
+    anonymous = [v for v in await debates.votes(closed) if v.voter != str(KARL)]
+    assert len(anonymous) == 2 and len({v.voter for v in anonymous}) == 1 and anonymous[0].voter != str(ROSA)
+    assert all(v.cast_at == closed.closed_at and v.reason is None for v in anonymous)
+    history = await store.fetchall("SELECT voter FROM debate_vote_history WHERE debate_id = ?", (debate.id,))
+    assert {row["voter"] for row in history} == {str(KARL)}
 
 
 async def test_a_member_with_only_a_secret_ballot_can_still_forget_it(debates, positions):
@@ -103,3 +114,26 @@ async def test_forgotten_ballots_are_no_longer_the_members_to_export(debates, po
     await debates.close(GUILD, debate.id)
     await positions.forget(GUILD, ROSA)
     assert await positions.ballots(GUILD, ROSA) == []
+
+
+def file_bytes(store: Store) -> bytes:
+    """The database file and its write-ahead log, raw: what someone holding the disk could read."""
+    wal = store.path.with_name(store.path.name + "-wal")
+    return store.path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+@pytest.mark.parametrize("reached_database_file", [False, True])
+async def test_what_a_member_forgets_is_in_neither_the_database_file_nor_its_wal(debates, positions, store,
+                                                                              reached_database_file):
+    stance_reason, vote_reason = "rosa-stance-4e1f9a", "rosa-ballot-77c2d0"
+    await positions.set_stance_on_new_topic(GUILD, ROSA, "China policy", "support", reason=stance_reason)
+    spec = build_spec(motion="Endorse the slate", format=Format.PROPOSAL)
+    debate = await debates.start(spec, guild_id=GUILD, channel_id=CHANNEL, author_id=ORGANIZER)
+    await debates.vote(GUILD, debate.id, member_id=ROSA, member_roles=frozenset(), choices=(3,), reason=vote_reason)
+    await debates.close(GUILD, debate.id)
+    if reached_database_file:
+        assert await store.checkpoint()
+    assert stance_reason.encode() in file_bytes(store) and vote_reason.encode() in file_bytes(store)
+    await positions.forget(GUILD, ROSA)
+    assert stance_reason.encode() not in file_bytes(store)
+    assert vote_reason.encode() not in file_bytes(store)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -66,10 +67,13 @@ async def test_restoring_the_copy_brings_back_the_positions(fake: FakeDiscord, b
     await set_stance(fake, member, "after the backup")
     await bot_process.stop()
     database = Path(bot_process.env["DATABASE_PATH"])  # the README's restore steps:
-    for leftover in (database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
-        leftover.unlink(missing_ok=True)
-    (tmp_path / "copy.sqlite3").replace(database)
+    aside = database.with_name("broken.sqlite3")
+    for suffix in ("", "-wal", "-shm"):
+        if database.with_name(database.name + suffix).exists():
+            database.with_name(database.name + suffix).replace(aside.with_name(aside.name + suffix))
+    shutil.copy(tmp_path / "copy.sqlite3", database)
     await bot_process.start()
     mine = await (await fake.slash(member, "position mine")).response()
     description = mine.embeds[0]["description"]
     assert "**kept**" in description and "after the backup" not in description
+    assert stances_in(aside) == {"kept", "after the backup"}  # set aside whole, with its last write

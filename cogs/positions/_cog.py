@@ -20,7 +20,7 @@ from core.positions import (SCALE, Topic, ballots_csv, clean_reason, clean_topic
 from core.text import fold
 
 from ..utils import limits
-from ..utils.checks import organizers_only
+from ..utils.checks import member_may_post, organizers_only
 from ..utils.limits import cap
 from ..utils.views import ConfirmView
 from ._embeds import (build_history_embed, build_mine_embed, build_stance_embed, build_summary_embed,
@@ -202,6 +202,7 @@ class Positions(commands.GroupCog, group_name="position"):
         # Everything that can fail comes before the first response: after a public defer, Discord would show an
         # error reply (even one sent as ephemeral) to the whole channel.
         chosen = await self.positions.topic(interaction.guild_id, topic)
+        private = not member_may_post(interaction)  # in a channel the member can only read, only they see it
         summary = await self.positions.summary(interaction.guild_id, chosen)
         points = await self.positions.timeline(interaction.guild_id, chosen)
         drawing = asyncio.create_task(asyncio.to_thread(render_timeline, chosen.name, chosen.stances, points,
@@ -209,7 +210,7 @@ class Positions(commands.GroupCog, group_name="position"):
         done, _ = await asyncio.wait({drawing}, timeout=CHART_BUDGET)
         if not done:  # rarely (a cold start, a busy host): acknowledge within Discord's 3 s, then finish drawing
             log.info("chart for interaction %s is slow; deferring", interaction.id)
-            await interaction.response.defer(thinking=True)
+            await interaction.response.defer(thinking=True, ephemeral=private)
         try:
             files = [discord.File(io.BytesIO(await drawing), filename=CHART)]
         except Exception:  # the numbers are the answer; the chart only illustrates them
@@ -217,9 +218,9 @@ class Positions(commands.GroupCog, group_name="position"):
             files = []
         embed = build_summary_embed(summary, chart=CHART if files else None)
         if interaction.response.is_done():
-            await interaction.followup.send(embed=embed, files=files)
+            await interaction.followup.send(embed=embed, files=files, ephemeral=private)
         else:
-            await interaction.response.send_message(embed=embed, files=files)
+            await interaction.response.send_message(embed=embed, files=files, ephemeral=private)
 
     @app_commands.command()
     async def topics(self, interaction: discord.Interaction) -> None:

@@ -12,6 +12,7 @@ from core.errors import InvalidInput
 from core.library import MAX_QUERY, clean_query
 from core.text import query_from_message
 
+from ..utils.checks import ensure_member_may_post
 from ..utils.limits import cap
 from ._autocomplete import essay_choices, resolve_essay
 from ._embeds import build_compare_embed
@@ -91,6 +92,8 @@ class Quotes(commands.Cog):
             Post the comparison in the channel instead of showing it only to you.
         """
         topic = clean_query(topic)
+        if public:
+            ensure_member_may_post(interaction)
         # No defer: one search is milliseconds, and a deferred public reply would make a "no results" line public.
         results = await self.library.best_per_essay(topic, guild=interaction.guild_id)
         if not results:

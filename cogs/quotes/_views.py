@@ -10,6 +10,7 @@ from core.errors import NotFound
 from core.library import Library, PassageRecord, SearchResult
 
 from ..utils import limits
+from ..utils.checks import ensure_member_may_post
 from ..utils.errors import ErrorReplyingItem
 from ..utils.limits import cap
 from ..utils.views import OwnedView
@@ -115,10 +116,12 @@ class QuoteBrowser(OwnedView):
 
     @discord.ui.button(label="Post here", style=discord.ButtonStyle.primary)
     async def post_here(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        ensure_member_may_post(interaction)
         await post_quote(interaction, await self.library.passage(self.current.passage_id, guild=interaction.guild_id))
 
     @discord.ui.button(label="Post to new thread", style=discord.ButtonStyle.primary)
     async def to_thread(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        ensure_member_may_post(interaction, new_thread=True)
         passage = await self.library.passage(self.current.passage_id, guild=interaction.guild_id)
         message = await post_quote(interaction, passage)
         if isinstance(interaction.channel, discord.Thread):

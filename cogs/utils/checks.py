@@ -5,6 +5,8 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
+from core.errors import Forbidden
+
 from .errors import NotOrganizer
 
 
@@ -28,3 +30,19 @@ def organizers_only():
 
     return app_commands.check(predicate)
 
+
+
+def member_may_post(interaction: discord.Interaction) -> bool:
+    """Whether the member could post in this channel themselves. Discord lets anyone who can run a command make
+    the bot speak, even in a read-only announcements channel, so the bot posts publicly only for those who could."""
+    allowed = interaction.permissions  # the member's, in this channel
+    in_thread = isinstance(interaction.channel, discord.Thread)
+    return allowed.send_messages_in_threads if in_thread else allowed.send_messages
+
+
+def ensure_member_may_post(interaction: discord.Interaction, *, new_thread: bool = False) -> None:
+    if not member_may_post(interaction):
+        raise Forbidden("You can't post in this channel, so I won't post there for you.")
+    in_thread = isinstance(interaction.channel, discord.Thread)
+    if new_thread and not in_thread and not interaction.permissions.create_public_threads:
+        raise Forbidden("You can't open threads in this channel; use Post here instead.")

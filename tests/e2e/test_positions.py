@@ -261,6 +261,14 @@ async def test_summary_is_public_with_bars_and_a_chart_and_pings_nobody(fake, me
     assert message.mentions == []
 
 
+async def test_summary_in_a_channel_the_member_can_only_read_is_shown_to_them_alone(fake, member):
+    await run(fake, member, "set", topic="China policy", stance="support")
+    fake.world.deny(fake.default_channel, member, P.SEND_MESSAGES)
+    message = await (await fake.slash(member, "position summary", topic="China policy")).message()
+    assert message.ephemeral and message.embeds and message.attachments
+    assert fake.messages_in(fake.default_channel) == []
+
+
 async def test_summary_never_counts_fewer_than_three_private_members(fake, member):
     for voter in members(fake, "bob", "carol"):
         await run(fake, voter, "set", topic="China policy", stance="oppose")

@@ -171,6 +171,26 @@ async def test_post_to_thread_without_thread_permission_still_posts_and_says_why
     assert fake.threads_of(fake.default_channel) == []
 
 
+async def test_a_member_who_may_not_write_in_a_channel_cannot_make_the_bot_post_there(fake: FakeDiscord,
+                                                                                       member: Member):
+    fake.world.deny(fake.default_channel, member, P.SEND_MESSAGES)  # an announcements channel, say
+    message = await search(fake, member, TRAUMA, count=1)
+    for label in ("Post here", "Post to new thread"):
+        _, refused = await press(fake, member, message, label)
+        assert refused.ephemeral and "can't post in this channel" in refused.content
+    compare = await (await fake.slash(member, "compare", topic="Cuba delegations", public=True)).response()
+    assert compare.ephemeral and "can't post in this channel" in compare.content
+    assert fake.messages_in(fake.default_channel) == [] and fake.threads_of(fake.default_channel) == []
+
+
+async def test_a_member_who_may_not_open_threads_is_offered_post_here_instead(fake: FakeDiscord, member: Member):
+    fake.world.deny(fake.default_channel, member, P.CREATE_PUBLIC_THREADS)
+    message = await search(fake, member, TRAUMA, count=1)
+    _, refused = await press(fake, member, message, "Post to new thread")
+    assert refused.ephemeral and "use Post here instead" in refused.content
+    assert fake.messages_in(fake.default_channel) == [] and fake.threads_of(fake.default_channel) == []
+
+
 async def test_the_bot_encodes_the_library_in_the_background_then_answers_questions_by_meaning(
         fake: FakeDiscord, member: Member, tmp_path: Path):
     database = tmp_path / "bot.sqlite3"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import discord
 
@@ -14,6 +15,8 @@ from .limits import cap
 log = logging.getLogger(__name__)
 
 TIMEOUT = 120.0
+# An interaction's token edits its reply for 15 minutes; a view must expire before then to grey out its buttons.
+TOKEN_USABLE = timedelta(minutes=14, seconds=30)
 NOT_YOURS = "These buttons are for the member who asked."
 
 OnConfirm = Callable[[discord.Interaction], Awaitable[str]]
@@ -25,11 +28,18 @@ class OwnedView(ErrorReplyingView):
     expired_text: str | None = "This question expired; nothing was changed."
 
     def __init__(self, interaction: discord.Interaction, *, timeout: float = TIMEOUT) -> None:
-        super().__init__(timeout=timeout)
         self.asked = interaction  # its token edits the (ephemeral) message when the view expires
+        self.idle = timeout
+        super().__init__(timeout=self._time_left())
+
+    def _time_left(self) -> float:
+        """The idle timeout, cut short where it would outlast the token."""
+        usable = (self.asked.created_at + TOKEN_USABLE - discord.utils.utcnow()).total_seconds()
+        return max(1.0, min(self.idle, usable))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.asked.user.id:
+            self.timeout = self._time_left()  # discord.py restarts the countdown after this check
             return True
         await interaction.response.send_message(NOT_YOURS, ephemeral=True)
         return False

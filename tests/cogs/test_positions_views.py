@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import discord
+
 from cogs.utils.views import NOT_YOURS, ConfirmView
 
 
@@ -21,7 +23,8 @@ class Responder:
 
 
 def interaction(user_id: int) -> SimpleNamespace:
-    return SimpleNamespace(id=user_id * 10, user=SimpleNamespace(id=user_id), response=Responder())
+    return SimpleNamespace(id=user_id * 10, user=SimpleNamespace(id=user_id), response=Responder(),
+                           created_at=discord.utils.utcnow())
 
 
 async def test_another_member_pressing_is_told_the_buttons_are_not_theirs():

@@ -99,6 +99,9 @@ class Debates(commands.GroupCog, group_name="debate"):
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.deadlines.start()
+        # Votes acknowledged just before a restart may not have reached their message's tally yet.
+        for debate in await self.debates.open_everywhere():
+            self.live.touch(debate)
 
     async def cog_unload(self) -> None:
         self.deadlines.stop()

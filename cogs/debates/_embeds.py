@@ -192,8 +192,11 @@ def _winner(results: Results) -> str:
         return "Nobody voted"
     text = f"**{leaders[0]}**" if len(leaders) == 1 else "Tie: " + ", ".join(f"**{l}**" for l in leaders)
     blocks = results.tally.counts[3] if results.debate.format is Format.PROPOSAL else 0
-    return cap(text + (f" \u2014 {blocks} block{'s' if blocks != 1 else ''}" if blocks else ""),
-               limits.EMBED_FIELD_VALUE)
+    text += f" \u2014 {blocks} block{'s' if blocks != 1 else ''}" if blocks else ""
+    if results.debate.quorum and not results.quorum_met:  # a result without quorum does not stand
+        why = "the quorum was not met" if not results.debate.is_open else "no quorum yet"
+        text = f"None: {why} (most votes: {text})"
+    return cap(text, limits.EMBED_FIELD_VALUE)
 
 
 def _shift(results: Results) -> str:

@@ -22,6 +22,7 @@ from ._tally import Ballot, count, oxford_shift
 
 log = logging.getLogger(__name__)
 
+MAX_ROWID = 2**63 - 1
 _COLUMNS = ("id, guild_id, channel_id, message_id, thread_id, author_id, motion, format, max_choices, secret,"
             " hide_results, role_id, quorum, round, topic_id, outcome, created_at, advance_at, closes_at, closed_at")
 
@@ -166,7 +167,8 @@ class DebateRepo:
                 if not debate.is_open:
                     continue
                 if not debate.accepts_votes_at(now):
-                    debate, what = await _close(db, debate, now), "closed"
+                    # It closed at its deadline, even if the bot was down then and settles it only now.
+                    debate, what = await _close(db, debate, min(now, debate.closes_at or now)), "closed"
                 elif debate.round_at(now) == 2 and debate.round == 1:
                     await db.execute("UPDATE debates SET round = 2 WHERE id = ?", (debate.id,))
                     debate, what = await _load(db, debate.guild_id, debate.id), "advanced"
@@ -237,6 +239,11 @@ class DebateRepo:
         return [StoredVote(row["round"], row["voter"],
                            tuple(debate.options[int(i)] for i in row["choices"].split(",")),
                            row["reason"], from_stamp(row["cast_at"])) for row in rows]
+
+    async def open_everywhere(self) -> list[Debate]:
+        """Every open debate in every server, oldest first."""
+        rows = await self._store.fetchall(f"SELECT {_COLUMNS} FROM debates WHERE closed_at IS NULL ORDER BY id")
+        return [await _debate(self._store, row) for row in rows]
 
     async def recent(self, guild_id: int, *, closed: int = 10) -> list[Debate]:
         """Every open debate, newest first, then the most recently closed ones."""
@@ -320,7 +327,9 @@ async def _scalar(db: Store | aiosqlite.Connection, sql: str, params: tuple) -> 
 
 async def _load(db: Store | aiosqlite.Connection, guild_id: int, debate_id: int) -> Debate:
     """The debate with this id in this server; another server's debate is as good as missing."""
-    rows = await _rows(db, f"SELECT {_COLUMNS} FROM debates WHERE id = ? AND guild_id = ?", (debate_id, guild_id))
+    in_range = 0 < debate_id <= MAX_ROWID  # a typed or crafted id SQLite could not even compare
+    rows = in_range and await _rows(db, f"SELECT {_COLUMNS} FROM debates WHERE id = ? AND guild_id = ?",
+                                    (debate_id, guild_id))
     if not rows:
         raise NotFound("There is no such debate in this server.")
     return await _debate(db, rows[0])

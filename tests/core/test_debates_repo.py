@@ -221,6 +221,18 @@ async def test_settle_due_closes_past_deadlines_and_advances_scheduled_rounds(re
     assert await repo.next_due() == advances.closes_at < later.closes_at
 
 
+@pytest.mark.parametrize("debate_id", [0, 2**63, 10**19 - 1])
+async def test_an_id_out_of_sqlites_range_is_no_such_debate(repo, debate_id):
+    with pytest.raises(NotFound, match="no such debate"):
+        await repo.vote(GUILD, debate_id, member_id=5, member_roles=frozenset(), choices=(0,))
+
+
+async def test_a_deadline_settled_late_closes_the_debate_at_its_deadline(repo):
+    debate = await open_debate(repo, duration=timedelta(hours=1))
+    [(closed, what)] = await repo.settle_due(now=T0 + timedelta(hours=9))  # the bot was down for eight hours
+    assert what == "closed" and closed.closed_at == T0 + timedelta(hours=1) == debate.closes_at
+
+
 async def test_settle_due_skips_debates_closed_by_hand(repo):
     debate = await open_debate(repo, duration=timedelta(hours=1))
     await repo.close(GUILD, debate.id, now=T0 + timedelta(minutes=5))

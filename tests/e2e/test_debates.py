@@ -90,7 +90,8 @@ async def test_members_writing_reasons_for_the_same_choice_at_once_are_all_count
     assert sorted(db_rows(tmp_path, 'SELECT reason FROM debate_votes')) == [('No budget',), ('Too soon',)]
 
 
-async def test_a_reason_submitted_after_the_debate_closed_is_refused_and_changes_nothing(fake, chapter_bot, org, tmp_path):
+async def test_a_reason_submitted_after_the_debate_closed_is_refused_and_changes_nothing(fake, chapter_bot, org,
+                                                                                         tmp_path):
     message, _ = await open_debate(fake, org, motion=MOTION, format='proposal')
     dana = member(fake, 'dana')
     form = await fake.click(dana, message, f'debate:propose:{debate_id(message)}:1')
@@ -262,6 +263,18 @@ async def test_the_outcome_is_recorded_after_close_and_shown_with_the_results(fa
                                 and fresh(fake, message), 8)
     fields = {f['name']: f['value'] for f in final.embeds[0]['fields']}
     assert fields['Outcome'] == 'Adopted' and fields['Quorum'].startswith('Not met: 0 of 2')
+
+
+async def test_a_debate_closed_short_of_its_quorum_names_no_winner(fake, chapter_bot, org):
+    message, _ = await open_debate(fake, org, motion=MOTION, format='poll', options='Yes | No', quorum=3)
+    did = debate_id(message)
+    for name in ('ann', 'bea'):
+        await reply_to(await fake.click(member(fake, name), message, f'debate:vote:{did}:0'))
+    await reply_to(await fake.slash(org, 'debate close', debate=str(did)))
+    closed = await fake.wait_for(lambda: fresh(fake, message).attachments and fresh(fake, message), 8)
+    fields = {f['name']: f['value'] for f in closed.embeds[0]['fields']}
+    assert fields['Winner'] == 'None: the quorum was not met (most votes: **Yes**)'
+    assert fields['Quorum'].startswith('Not met: 2 of 3')
 
 
 async def test_list_and_autocomplete_find_debates_by_motion(fake, chapter_bot, org):

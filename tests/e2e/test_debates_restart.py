@@ -29,14 +29,26 @@ async def test_old_buttons_work_after_sigkill_and_every_acknowledged_vote_is_kep
     assert stored == {v.id for v in voters}
 
 
-async def test_a_reason_written_while_the_bot_restarted_is_still_counted(fake: FakeDiscord, bot_process: BotProcess, tmp_path):
+async def test_a_reason_written_while_the_bot_restarted_is_still_counted(fake: FakeDiscord, bot_process: BotProcess,
+                                                                       tmp_path):
     message, _ = await open_debate(fake, organizer(fake), motion=MOTION, format='proposal')
     carla = fake.world.add_member(fake.guild, 'carla')
     form = await fake.click(carla, message, f'debate:propose:{debate_id(message)}:2')
     await form.modal()
     await bot_process.restart(hard=True)
     assert 'You voted **Disagree**' in await reply_to(await fake.submit_modal(carla, form, {'reason': 'Wrong target'}))
-    assert db_rows(tmp_path, 'SELECT voter, choices, reason FROM debate_votes') == [(str(carla.id), '2', 'Wrong target')]
+    stored = db_rows(tmp_path, 'SELECT voter, choices, reason FROM debate_votes')
+    assert stored == [(str(carla.id), '2', 'Wrong target')]
+
+
+async def test_votes_acknowledged_just_before_a_crash_reach_the_public_tally_after_restart(fake, bot_process):
+    message, _ = await open_debate(fake, organizer(fake), motion=MOTION, format='poll', options='A | B')
+    did = debate_id(message)
+    for i in range(3):  # the first vote edits the tally at once; the next two wait out the 5 s between edits
+        voter = fake.world.add_member(fake.guild, f'quick{i}')
+        await reply_to(await fake.click(voter, message, f'debate:vote:{did}:0'))
+    await bot_process.restart(hard=True)
+    await fake.wait_for(lambda: '3 members voted' in str(fresh(fake, message).embeds[0]['fields']), 10)
 
 
 async def test_a_deadline_that_passed_while_the_bot_was_down_closes_at_start_up(fake, bot_process, tmp_path):

@@ -1,4 +1,4 @@
-"""/settings: per-server configuration, for organizers."""
+"""/settings: per-server configuration, for the server's managers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from .utils.checks import organizers_only
+from .utils.checks import server_managers_only
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ class Settings(commands.GroupCog, group_name="settings"):
         self.guild_settings = bot.services.guild_settings
 
     @app_commands.command(name="organizer-role")
-    @organizers_only()
+    @server_managers_only()
     async def organizer_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
         """Choose which role counts as organizers (besides Manage Server); leave empty to clear it.
 

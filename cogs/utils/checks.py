@@ -32,6 +32,18 @@ def organizers_only():
 
 
 
+def server_managers_only():
+    """App command check: only members with Manage Server, for what decides who the organizers are."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        member = interaction.user
+        if isinstance(member, discord.Member) and member.guild_permissions.manage_guild:
+            return True
+        raise app_commands.CheckFailure("Only members with Manage Server can choose the organizer role.")
+
+    return app_commands.check(predicate)
+
+
 def member_may_post(interaction: discord.Interaction) -> bool:
     """Whether the member could post in this channel themselves. Discord lets anyone who can run a command make
     the bot speak, even in a read-only announcements channel, so the bot posts publicly only for those who could."""

@@ -66,6 +66,18 @@ async def test_bot_process_answers_again_after_sigkill_and_restart(
     assert (await (await fake.slash(member, 'about')).response()).ephemeral
 
 
+async def test_context_on_a_quote_posted_before_a_sigkill_still_answers(
+    fake: FakeDiscord, bot_process: BotProcess, member: Member
+):
+    query = 'double trauma of nationalist exclusion'
+    browser = await (await fake.slash(member, 'quote', query=query, count=1)).message()
+    post_here = browser.button(label='Post here')['custom_id']
+    posted = (await (await fake.click(member, browser, post_here)).response()).message
+    await bot_process.restart(hard=True)
+    context = await (await fake.click(member, posted, posted.custom_ids[0])).response()
+    assert context.ephemeral and 'implicit condescension' in context.embeds[0]['description']
+
+
 async def test_bot_process_misses_nothing_across_a_gateway_outage(
     fake: FakeDiscord, bot_process: BotProcess, member: Member
 ):

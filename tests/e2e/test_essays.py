@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from tests.fakediscord import FakeDiscord, Member, P
@@ -131,10 +133,16 @@ async def test_organizer_role_lets_its_members_manage_essays(fake: FakeDiscord, 
     assert "Added" in (await ix.message()).content
 
 
-async def test_only_organizers_choose_the_organizer_role(fake: FakeDiscord, member: Member):
-    role = fake.world.add_role(fake.guild, "Me")
-    response = await (await fake.slash(member, "settings organizer-role", role=role)).response()
-    assert "Only organizers" in response.content
+async def test_only_server_managers_choose_the_organizer_role(fake: FakeDiscord, organizer: Member, tmp_path):
+    steering = fake.world.add_role(fake.guild, "Steering")
+    await (await fake.slash(organizer, "settings organizer-role", role=steering)).response()
+    helper = fake.world.add_member(fake.guild, "hana", roles=[steering])
+    for who in (fake.world.add_member(fake.guild, "plain"), helper):  # an organizer by role is not enough
+        response = await (await fake.slash(who, "settings organizer-role", role=fake.guild.everyone)).response()
+        assert response.ephemeral
+        assert response.content == "Only members with Manage Server can choose the organizer role."
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+        assert db.execute("SELECT organizer_role_id FROM guild_settings").fetchall() == [(steering.id,)]
 
 
 async def test_an_essay_removed_here_is_not_quoted_in_a_new_debate_thread(fake: FakeDiscord, organizer: Member):

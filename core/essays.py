@@ -17,8 +17,10 @@ from .text import fold
 
 ESSAY_SUFFIXES = (".md", ".txt")
 MAX_SLUG = 48
+# Titles, authors and section names longer than this are cut: every citation carries them.
+MAX_NAME = 200
 # Bump when parsing changes, so stored essays are re-indexed even though their files did not change.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 _FRONT_KEYS = ("title", "author", "publication", "year", "slug")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -93,7 +95,7 @@ def parse_essay(
             if not found_title and not paragraphs and section == "":
                 found_title = value
             else:
-                section = value
+                section = _name(value)
         else:
             paragraphs.append((section, value))
     if not paragraphs:
@@ -107,14 +109,19 @@ def parse_essay(
     digest = hashlib.sha256(PARSER_VERSION.encode() + raw + repr((title, author, publication)).encode()).hexdigest()
     return Essay(
         slug=slug,
-        title=(found_title or stem.replace("-", " ").replace("_", " ").strip()).strip(),
-        author=(author or meta.get("author") or "").strip(),
-        publication=(publication or meta.get("publication") or "").strip(),
+        title=_name(found_title or stem.replace("-", " ").replace("_", " ")),
+        author=_name(author or meta.get("author") or ""),
+        publication=_name(publication or meta.get("publication") or ""),
         year=meta.get("year", "").strip(),
         source=source,
         content_hash=digest,
         passages=passages,
     )
+
+
+def _name(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_NAME else text[: MAX_NAME - 1].rstrip() + "\u2026"
 
 
 def load_folder(folder: Path) -> tuple[list[Essay], list[LoadProblem]]:

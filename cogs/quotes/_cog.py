@@ -62,7 +62,10 @@ class Quotes(commands.Cog):
 
     async def find_passages(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Passages from the essays that speak to a message, to back a point in a live discussion."""
-        query = query_from_message(message.content, MAX_QUERY)
+        # A posted quote or a link preview says what it says in its embeds.
+        said = [message.content] + [text for embed in message.embeds
+                                    for text in (embed.title, embed.description) if text]
+        query = query_from_message("\n".join(said), MAX_QUERY)
         if not query:
             raise InvalidInput("That message has no text to search the essays for.")
         await self._answer(interaction, query, essay=None, count=3)

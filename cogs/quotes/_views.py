@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import discord
@@ -15,6 +16,8 @@ from ..utils.errors import ErrorReplyingItem
 from ..utils.limits import cap
 from ..utils.views import OwnedView
 from ._embeds import build_context_embed, build_posted_quote_embed, build_result_embed
+
+log = logging.getLogger(__name__)
 
 BROWSE_TIMEOUT = 600.0  # interaction tokens last 15 minutes; the browser gives up well before
 
@@ -131,6 +134,11 @@ class QuoteBrowser(OwnedView):
         except discord.Forbidden:
             await interaction.followup.send("The quote is posted, but I may not open threads here: I need the "
                                             "Create Public Threads permission.", ephemeral=True)
+            return
+        except discord.HTTPException as error:  # e.g. a channel type that has no threads
+            log.warning("could not open a thread on a quote in channel %s: %s", interaction.channel_id, error)
+            await interaction.followup.send("The quote is posted, but Discord would not open a thread on it here.",
+                                            ephemeral=True)
             return
         await interaction.followup.send(f"Opened {thread.mention} on the quote.", ephemeral=True)
 

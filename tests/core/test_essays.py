@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import InvalidInput
-from core.essays import load_folder, parse_essay, slugify
+from core.essays import MAX_NAME, load_folder, parse_essay, slugify
 
 
 def paragraphs(essay):
@@ -25,6 +25,15 @@ def test_markdown_h1_is_the_title_when_front_matter_has_none():
     essay = parse_essay(b"# A Title\n\nBody text here.\n", source="x.md")
     assert essay.title == "A Title"
     assert paragraphs(essay) == [("", "Body text here.")]
+
+
+def test_overlong_titles_authors_and_headings_are_cut_to_a_citable_length():
+    raw = ("---\nauthor: " + "Collective " * 100 + "\n---\n# " + "Title " * 900 + "\n\n## " + "Heading " * 600
+           + "\n\nThe only paragraph.\n").encode()
+    essay = parse_essay(raw, source="long.md")
+    names = (essay.title, essay.author, essay.passages[0].section)
+    assert all(len(name) == MAX_NAME and name.endswith("\u2026") for name in names), [len(n) for n in names]
+    assert essay.passages[0].text == "The only paragraph."
 
 
 def test_markdown_list_items_are_separate_passages():

@@ -142,6 +142,13 @@ async def test_find_passages_backs_a_members_message_with_the_essays(fake: FakeD
     assert message.button(label="Post here")
 
 
+async def test_find_passages_on_a_posted_quote_reads_the_quote(fake: FakeDiscord, member: Member):
+    browser = await search(fake, member, TRAUMA, count=1)
+    _, posted = await press(fake, member, browser, "Post here")
+    found = await (await fake.message_command(member, "Find passages", posted.message)).message()
+    assert "**double** **trauma**" in found.embeds[0]["description"]  # the quoted passage itself comes first
+
+
 async def test_find_passages_on_a_message_without_text_says_so(fake: FakeDiscord, member: Member):
     said = fake.post(member, fake.default_channel, "https://example.org/picture.png")
     response = await (await fake.message_command(member, "Find passages", said)).response()
@@ -172,6 +179,16 @@ async def test_post_to_thread_without_thread_permission_still_posts_and_says_why
     (note,) = await ix.followups()
     assert note.ephemeral and "Create Public Threads" in note.content
     assert fake.threads_of(fake.default_channel) == []
+
+
+async def test_post_to_thread_where_discord_refuses_a_thread_still_posts_and_says_so(fake: FakeDiscord,
+                                                                                       member: Member):
+    fake.faults.server_error('/channels/{channel_id}/messages/{message_id}/threads', method='POST', status=400)
+    message = await search(fake, member, TRAUMA, count=1)
+    ix, response = await press(fake, member, message, "Post to new thread")
+    assert response.message.content == f"Quoted by <@{member.id}>"
+    (note,) = await ix.followups()
+    assert note.ephemeral and note.content == "The quote is posted, but Discord would not open a thread on it here."
 
 
 async def test_a_member_who_may_not_write_in_a_channel_cannot_make_the_bot_post_there(fake: FakeDiscord,

@@ -188,9 +188,12 @@ class Debates(commands.GroupCog, group_name="debate"):
         await self.debates.attach_message(debate.id, message_id=message.id)
         self.deadlines.wake()
         log.info("guild %s: debate %s posted as message %s", debate.guild_id, debate.id, message.id)
-        problem = await self._open_thread(message, debate, passages)
-        await interaction.followup.send(f"Debate #{debate.id} is open: {message.jump_url}"
-                                        + (f"\n{problem}" if problem else ""), ephemeral=True)
+        notes = [await self._open_thread(message, debate, passages)]
+        if spec.format is Format.OXFORD and spec.duration and not spec.advance_in:
+            notes.append("No closing vote is scheduled: use /debate advance before it closes, or it will close "
+                         "with the opening vote only and show no shift.")
+        await interaction.followup.send("\n".join([f"Debate #{debate.id} is open: {message.jump_url}",
+                                                   *filter(None, notes)]), ephemeral=True)
 
     @app_commands.command()
     @organizers_only()
@@ -206,8 +209,10 @@ class Debates(commands.GroupCog, group_name="debate"):
         await interaction.response.defer(ephemeral=True, thinking=True)  # closing may wait on the database
         with worded_for_discord():
             closed = await self.debates.close(interaction.guild_id, debate)
-        await interaction.followup.send(f"Debate #{closed.id} is closed; its results are on {jump_url(closed)}.",
-                                        ephemeral=True)
+        text = f"Debate #{closed.id} is closed; its results are on {jump_url(closed)}."
+        if closed.format is Format.OXFORD and closed.round == 1:
+            text += " It closed in its opening vote, so the results show that vote alone, with no shift."
+        await interaction.followup.send(text, ephemeral=True)
         self.deadlines.wake()  # the scheduler posts the results, and retries them if Discord fails
 
     @app_commands.command()

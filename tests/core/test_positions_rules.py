@@ -8,6 +8,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from matplotlib.image import imread
 
 from core.debates import Format
 from core.debates._rules import check_reason
@@ -16,6 +17,7 @@ from core.positions import (MIN_GROUP, POOLED, SCALE, Ballot, Entry, Topic, ball
                             report_csv)
 from core.positions._model import clean_reason, clean_topic_name, match_stance, topics_for_stance
 from core.positions._privacy import breakdown
+from core.positions._chart import render_timeline
 from core.positions._summary import direction, summarize, timeline
 
 NOW = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
@@ -239,6 +241,17 @@ def test_timeline_has_one_point_per_day_from_the_topic_start():
     points = timeline(scale_topic(3), entries, visible=set(), now=NOW)
     assert [day for day, _ in points] == [date(2026, 6, 27), date(2026, 6, 28), date(2026, 6, 29), date(2026, 6, 30)]
     assert [counts(b)["support"] for _, b in points] == [0, 3, 3, 3]
+
+
+@pytest.mark.parametrize("topic", [scale_topic(3), debate_topic(3)])
+def test_a_timeline_of_several_days_draws_as_a_full_size_png(topic):
+    stance = topic.stances[0]
+    entries = [entry(m, stance, 2.5, topic=topic.name) for m in (1, 2, 3)]
+    entries.append(entry(4, topic.stances[1], 1, topic=topic.name))
+    points = timeline(topic, entries, visible={1}, now=NOW)
+    assert len(points) > 1
+    png = render_timeline(topic.name, topic.stances, points, on_scale=topic.on_scale)
+    assert imread(io.BytesIO(png), format="png").shape[:2] == (450, 800)
 
 
 def test_a_long_timeline_is_sampled_but_ends_today():

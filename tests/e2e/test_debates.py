@@ -100,6 +100,16 @@ async def test_a_reason_submitted_after_the_debate_closed_is_refused_and_changes
     assert db_rows(tmp_path, 'SELECT * FROM debate_votes') == []
 
 
+async def test_an_oxford_debate_without_a_closing_vote_is_flagged_at_start_and_at_close(fake, chapter_bot, org):
+    message, reply = await open_debate(fake, org, motion=MOTION, format='oxford', duration='1d')
+    assert 'No closing vote is scheduled' in reply
+    await reply_to(await fake.click(member(fake, 'ada'), message, f'debate:vote:{debate_id(message)}:0'))
+    closed = await reply_to(await fake.slash(org, 'debate close', debate=str(debate_id(message))))
+    assert 'closed in its opening vote' in closed
+    _, scheduled = await open_debate(fake, org, motion=MOTION, format='oxford', duration='1d', advance_in='12h')
+    assert 'No closing vote' not in scheduled
+
+
 async def test_an_oxford_debate_advances_closes_and_reports_the_shift_with_a_chart(fake, chapter_bot, org):
     message, _ = await open_debate(fake, org, motion=MOTION, format='oxford')
     did = debate_id(message)

@@ -124,13 +124,14 @@ class Debates(commands.GroupCog, group_name="debate"):
 
     async def settled(self, debate: Debate, what: str) -> bool:
         """After a close or an advance, by an organizer or a deadline: update the message and tell the thread.
-        False when the results could not be posted yet (the scheduler tries again)."""
+        False when the message could not be updated yet (the scheduler tries again)."""
         if what == "closed":
             if not await self.live.show_results(debate):
                 return False
             note = "The debate has closed; the results are on the debate message."
         else:
-            await self.live.show_open(debate)
+            if not await self.live.show_open(debate):
+                return False
             note = "The **closing vote** is open: vote again on the debate message, even if your mind is unchanged."
         if debate.thread_id is not None:
             try:
@@ -229,8 +230,7 @@ class Debates(commands.GroupCog, group_name="debate"):
         with worded_for_discord():
             advanced = await self.debates.advance(interaction.guild_id, debate)
         await interaction.response.send_message(f"Debate #{advanced.id} is in its closing vote.", ephemeral=True)
-        self.deadlines.wake()
-        await self.settled(advanced, "advanced")
+        self.deadlines.wake()  # the scheduler tells the members, and tries again if Discord fails
 
     @app_commands.command()
     async def results(self, interaction: discord.Interaction,

@@ -53,10 +53,10 @@ class LiveTallies:
             if current.is_open:
                 await self.show_open(current)
 
-    async def show_open(self, debate: Debate) -> None:
-        """Edit the message to the live tally now (after a vote or an advance)."""
+    async def show_open(self, debate: Debate) -> bool:
+        """Edit the message to the live tally now (after a vote or an advance). False: worth trying again."""
         self._last_edit[debate.id] = time.monotonic()
-        await self._edit(debate, embed=build_debate_embed(await self._debates.results(debate)))
+        return await self._edit(debate, embed=build_debate_embed(await self._debates.results(debate)))
 
     async def show_results(self, debate: Debate) -> bool:
         """The final edit: results, chart, no buttons. Cancels any pending tally edit first. False when Discord
@@ -92,8 +92,8 @@ class LiveTallies:
 
 
 class DeadlineScheduler:
-    """One task: settle what is due, post results not yet posted, then sleep until the next deadline, the next
-    retry, or `wake()`."""
+    """One task: settle what is due, announce the closing votes and results not yet announced, then sleep until the
+    next deadline, the next retry, or `wake()`."""
 
     def __init__(self, debates: DebateRepo, on_settled: Callable[[Debate, str], Awaitable[bool]], *,
                  retry_after: float = RETRY_AFTER) -> None:
@@ -129,10 +129,13 @@ class DeadlineScheduler:
 
     async def run_pass(self) -> float | None:
         """Settle what is due and post pending results; returns how long to sleep (None: until woken)."""
-        for debate, what in await self._debates.settle_due():
-            if what == "advanced":
-                await self._announce(debate, what)
+        await self._debates.settle_due()  # what it advanced or closed is announced below, from the database
         unposted = False
+        for debate in await self._debates.awaiting_advance_notice():  # by a deadline or an organizer
+            if await self._announce(debate, "advanced"):
+                await self._debates.mark_advance_announced(debate.id)
+            else:
+                unposted = True
         for debate in await self._debates.awaiting_results():  # just closed, or left over from a failure or a crash
             if await self._announce(debate, "closed"):
                 await self._debates.mark_results_posted(debate.id)

@@ -200,6 +200,17 @@ class DebateRepo:
         await self._store.execute("UPDATE debates SET results_posted_at = ? WHERE id = ?",
                                   (to_stamp(now or utcnow()), debate_id))
 
+    async def awaiting_advance_notice(self) -> list[Debate]:
+        """Open debates in their closing vote whose members have not been told yet, oldest first."""
+        rows = await self._store.fetchall(
+            f"SELECT {_COLUMNS} FROM debates WHERE closed_at IS NULL AND round = 2 AND advance_announced_at IS NULL"
+            " ORDER BY id")
+        return [await _debate(self._store, row) for row in rows]
+
+    async def mark_advance_announced(self, debate_id: int, *, now: datetime | None = None) -> None:
+        await self._store.execute("UPDATE debates SET advance_announced_at = ? WHERE id = ?",
+                                  (to_stamp(now or utcnow()), debate_id))
+
     async def next_due(self) -> datetime | None:
         row = await self._store.fetchone(
             "SELECT MIN(t) FROM (SELECT closes_at AS t FROM debates WHERE closed_at IS NULL"

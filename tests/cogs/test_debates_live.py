@@ -74,3 +74,17 @@ async def test_debates_closed_before_the_upgrade_count_as_posted(tmp_path):
         await repo.close(GUILD, debate.id)
         await store.migrate()
         assert await repo.awaiting_results() == []
+
+
+async def test_a_closing_vote_whose_announcement_failed_is_announced_on_a_later_pass_and_only_once(store: Store):
+    repo = DebateRepo(store)
+    spec = build_spec(motion="oxford", format=Format.OXFORD, duration=timedelta(days=1), advance_in=timedelta(hours=1))
+    await repo.start(spec, guild_id=GUILD, channel_id=CHANNEL, author_id=ORGANIZER, now=LONG_AGO)
+    announcer = Announcer(failing={"oxford"})
+    scheduler = DeadlineScheduler(repo, announcer, retry_after=30)
+    assert await scheduler.run_pass() <= 30  # advanced, not announced: tried again soon
+    assert [d.round for d in await repo.awaiting_advance_notice()] == [2]
+    announcer.failing.clear()
+    await scheduler.run_pass()
+    await scheduler.run_pass()
+    assert announcer.posted == ["oxford advanced"] and await repo.awaiting_advance_notice() == []

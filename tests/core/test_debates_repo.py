@@ -365,6 +365,29 @@ async def test_migrating_from_version_3_keeps_positions_and_adds_debates(tmp_pat
         assert (await DebateRepo(store).get(1, debate.id)).round == 1
 
 
+async def test_migrating_from_version_7_counts_closing_votes_already_open_as_announced(tmp_path):
+    async with await Store.open(tmp_path / "v7.sqlite3") as old:
+        await old.migrate(target=7)
+        repo = DebateRepo(old)
+        advanced = await open_debate(repo, Format.OXFORD)
+        await repo.advance(GUILD, advanced.id, now=T0)
+        await open_debate(repo, Format.OXFORD)
+    async with await Store.open(tmp_path / "v7.sqlite3") as store:
+        assert await store.migrate() == [8]
+        repo = DebateRepo(store)
+        assert await repo.awaiting_advance_notice() == []
+        assert len(await repo.recent(GUILD)) == 2
+
+
+async def test_an_advance_awaits_its_announcement_until_marked(repo):
+    debate = await open_debate(repo, Format.OXFORD)
+    assert await repo.awaiting_advance_notice() == []
+    await repo.advance(GUILD, debate.id, now=T0)
+    assert [d.id for d in await repo.awaiting_advance_notice()] == [debate.id]
+    await repo.mark_advance_announced(debate.id)
+    assert await repo.awaiting_advance_notice() == []
+
+
 async def test_the_ballot_box_refuses_before_a_reason_is_asked_for(repo):
     debate = await open_debate(repo, Format.PROPOSAL, role_id=77)
     assert (await repo.ballot_box(GUILD, debate.id, member_roles={77}, now=T0)).id == debate.id

@@ -19,8 +19,8 @@ ESSAY_SUFFIXES = (".md", ".txt")
 MAX_SLUG = 48
 # Titles, authors and section names longer than this are cut: every citation carries them.
 MAX_NAME = 200
-# Bump when parsing changes, so stored essays are re-indexed even though their files did not change.
-PARSER_VERSION = "2"
+# Bump when parsing or indexing changes, so stored essays are re-indexed even though their files did not change.
+PARSER_VERSION = "3"
 
 _FRONT_KEYS = ("title", "author", "publication", "year", "slug")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from .text import STOPWORDS, compounds, fold, pieces
+from .text import STOPWORDS, acronyms, compounds, fold, pieces
 from .vocabulary import Vocabulary
 
 CANDIDATES = 60
@@ -101,9 +101,10 @@ def _any_of(group: TermGroup) -> str:
 def plan_query(query: str, vocabulary: Vocabulary) -> QueryPlan:
     tokens = pieces(fold(query))
     keep_all = all(t in STOPWORDS for t in tokens)
+    meant = acronyms(query)
     groups: list[TermGroup] = []
     for index, word in enumerate(tokens):
-        if word in STOPWORDS and not keep_all:
+        if word in STOPWORDS and not keep_all and word not in meant:
             continue
         alternatives: list[str] = []
         if word in vocabulary:

@@ -18,6 +18,8 @@ _WORD = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*")
 _PIECE = re.compile(r"[a-z0-9]+")
 _SEPARATORS = re.compile(r"['\-]")
 _SPACES = re.compile(r"\s+")
+_DOTTED = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 # Words that carry no topic: common English function words plus the filler of questions members type
@@ -37,11 +39,20 @@ anything something thing things actually
 
 
 def fold(text: str) -> str:
-    """Lower-case, straight quotes and hyphens, no accents: the form used for every comparison."""
-    text = text.translate(_QUOTES)
+    """Lower-case, straight quotes and hyphens, no accents, "U.S." as "US": the form used for every comparison."""
+    text = _DOTTED.sub(lambda m: m.group().replace(".", ""), text.translate(_QUOTES))
     if not text.isascii():
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     return _SPACES.sub(" ", text).strip().lower()
+
+
+def acronyms(text: str) -> frozenset[str]:
+    """Folded acronyms in a member's own writing ("US", "U.S.", "DSA"): "US" is a country there, not "us". A text
+    in capitals throughout has none: its capitals say nothing."""
+    if not any(c.islower() for c in text):
+        return frozenset()
+    text = _DOTTED.sub(lambda m: m.group().replace(".", ""), text)
+    return frozenset(match.lower() for match in _ACRONYM.findall(text))
 
 
 def words(folded: str) -> list[str]:

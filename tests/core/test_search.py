@@ -15,7 +15,7 @@ VOCABULARY = Vocabulary([("capital", 40), ("capitol", 1), ("interest", 12), ("st
 @pytest.mark.parametrize(
     ("text", "folded"),
     [("Kayapó Mekrãgnoti", "kayapo mekragnoti"), ("It’s “quoted”", "it's \"quoted\""), ("A\u00a0 B\n", "a b"),
-     ("top—down", "top-down")],
+     ("top—down", "top-down"), ("the U.S. and the U.K.", "the us and the uk")],
 )
 def test_fold_removes_accents_quotes_and_case(text: str, folded: str):
     assert fold(text) == folded
@@ -43,6 +43,14 @@ def test_query_words_are_widened_with_likely_spellings(query: str, word: str, ex
 def test_split_compound_in_query_also_matches_the_joined_form():
     groups = plan_query("top down", VOCABULARY).groups
     assert "topdown" in groups[0].alternatives
+
+
+@pytest.mark.parametrize(("query", "kept"), [("US capital", ["us", "capital"]), ("U.S. capital", ["us", "capital"]),
+                                             ("let us talk capital", ["talk", "capital"]),
+                                             ("WHAT ABOUT US CAPITAL", ["capital"])])
+def test_us_written_as_the_country_is_a_search_word_not_a_pronoun(query: str, kept: list[str]):
+    vocabulary = Vocabulary([("capital", 40), ("us", 30), ("talk", 5)], passages=100)
+    assert [g.word for g in plan_query(query, vocabulary).groups] == kept
 
 
 def test_question_filler_is_dropped():

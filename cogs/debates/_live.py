@@ -78,7 +78,15 @@ class LiveTallies:
         channel = self._bot.get_partial_messageable(debate.channel_id, guild_id=debate.guild_id)
         try:
             await channel.get_partial_message(debate.message_id).edit(**fields)
-        except (discord.NotFound, discord.Forbidden) as error:
+        except discord.Forbidden as error:
+            if not fields.get("attachments"):
+                log.warning("debate %s message %s cannot be updated: %r", debate.id, debate.message_id, error)
+                return True
+            # Perhaps the bot may not attach files here: the results matter more than their chart.
+            log.warning("debate %s results refused with their chart; posting them without it", debate.id)
+            without_chart = fields["embed"].set_image(url=None)
+            return await self._edit(debate, **{**fields, "attachments": [], "embed": without_chart})
+        except discord.NotFound as error:
             log.warning("debate %s message %s cannot be updated: %r", debate.id, debate.message_id, error)
         except (discord.HTTPException, aiohttp.ClientError) as error:
             log.warning("could not update debate %s message %s: %r", debate.id, debate.message_id, error)

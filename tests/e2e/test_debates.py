@@ -110,6 +110,18 @@ async def test_an_oxford_debate_without_a_closing_vote_is_flagged_at_start_and_a
     assert 'No closing vote' not in scheduled
 
 
+async def test_results_refused_with_their_chart_are_posted_without_it(fake, chapter_bot, org):
+    message, _ = await open_debate(fake, org, motion=MOTION, format='poll', options='Yes | No')
+    await reply_to(await fake.click(member(fake, 'eve'), message, f'debate:vote:{debate_id(message)}:0'))
+    await fake.wait_for(lambda: '1 member voted' in str(fresh(fake, message).embeds[0]['fields']), 8)
+    fake.faults.server_error('/channels/{channel_id}/messages/{message_id}', method='PATCH', status=403)
+    await reply_to(await fake.slash(org, 'debate close', debate=str(debate_id(message))))
+    closed = await fake.wait_for(lambda: fresh(fake, message).components == [] and fresh(fake, message), 8)
+    assert 'results' in closed.embeds[0]['title'] and closed.attachments == [] and 'image' not in closed.embeds[0]
+    thread = fake.threads_of(fake.default_channel)[0]
+    await fake.wait_for(lambda: any('results are on the debate message' in m.content for m in thread.visible_messages()))
+
+
 async def test_an_oxford_debate_advances_closes_and_reports_the_shift_with_a_chart(fake, chapter_bot, org):
     message, _ = await open_debate(fake, org, motion=MOTION, format='oxford')
     did = debate_id(message)

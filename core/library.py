@@ -36,6 +36,7 @@ MAX_ROWID = 2**63 - 1
 # Essays indexed per transaction at start-up: FTS5 writes one index segment per transaction.
 BATCH_PASSAGES = 5000
 MAX_RESULTS = 25
+COMPARE_CANDIDATES = 250  # /compare wants each essay's best passage, not the best passages overall
 
 
 @dataclass(frozen=True)
@@ -316,6 +317,12 @@ class Library:
         query = clean_query(query)
         if not 1 <= limit <= MAX_RESULTS:
             raise InvalidInput(f"Ask for between 1 and {MAX_RESULTS} results.")
+        return await self._results((await self._ranked(query, essay, guild, CANDIDATES, limit))[:limit])
+
+    async def _ranked(self, query: str, essay: str | None, guild: int | None, pool: int,
+                      wanted: int) -> list[Candidate]:
+        """Up to `pool` passages for the query, best first; a strict retrieval that finds fewer than
+        `wanted` gives way to a looser one."""
         essay_id = None
         if essay is not None:
             visible, params = _visible(guild)
@@ -329,8 +336,8 @@ class Library:
             return []
         rows: list[sqlite3.Row] = []
         for fts_query in plan.fts_queries(RETRIEVAL_BUDGET):
-            rows = await self._candidates(fts_query, essay_id)
-            if len(rows) >= limit:
+            rows = await self._candidates(fts_query, essay_id, pool)
+            if len(rows) >= wanted:
                 break
         hidden = await self._hidden_essay_ids(guild) if guild is not None else set()
         candidates = [Candidate(row["id"], row["essay_id"], row["score"], row["body"])
@@ -343,7 +350,9 @@ class Library:
         score_words(plan, candidates)
         if meaning is not None:
             await self._weigh_meaning(candidates, meaning)
-        ranked = rank(candidates, diversify=essay_id is None)[:limit]
+        return rank(candidates, diversify=essay_id is None)
+
+    async def _results(self, ranked: list[Candidate]) -> list[SearchResult]:
         details = await self._records_by_id([c.passage_id for c in ranked])
         return [
             SearchResult(
@@ -362,8 +371,8 @@ class Library:
             for candidate, closeness in zip(candidates, stored @ vector):
                 candidate.meaning = float(closeness)
 
-    async def _candidates(self, fts_query: str, essay_id: int | None) -> list[sqlite3.Row]:
-        """The best CANDIDATES passages by BM25, scoring at most RANK_CAP of them (the newest) for common words."""
+    async def _candidates(self, fts_query: str, essay_id: int | None, pool: int) -> list[sqlite3.Row]:
+        """The best `pool` passages by BM25, scoring at most RANK_CAP of them (the newest) for common words."""
         low, high = 0, None
         if essay_id is not None:
             low, high = await self._store.fetchone("SELECT MIN(id), MAX(id) FROM passages WHERE essay_id = ?",
@@ -376,7 +385,7 @@ class Library:
                 "SELECT i.id, i.score, p.essay_id, p.body FROM (SELECT rowid AS id, bm25(passage_index) AS score"
                 " FROM passage_index WHERE passage_index MATCH ? AND rowid BETWEEN ? AND ? ORDER BY score LIMIT ?) i"
                 " JOIN passages p ON p.id = i.id WHERE ? IS NULL OR p.essay_id = ?",
-                (fts_query, row[0] if row else low, high or MAX_ROWID, CANDIDATES, essay_id, essay_id))
+                (fts_query, row[0] if row else low, high or MAX_ROWID, pool, essay_id, essay_id))
         except sqlite3.OperationalError:
             log.exception("full-text query failed: %r", fts_query)
             return []
@@ -387,12 +396,18 @@ class Library:
         rows = await self._store.fetchall(f"SELECT e.id FROM essays e WHERE NOT {visible}", params)
         return {row["id"] for row in rows}
 
-    async def best_per_essay(self, topic: str, *, guild: int | None = None) -> list[SearchResult]:
-        """The most relevant passage of each essay that has one among the top results, best first."""
-        best: dict[str, SearchResult] = {}
-        for result in await self.search(topic, limit=MAX_RESULTS, guild=guild):
-            best.setdefault(result.essay_slug, result)
-        return list(best.values())
+    async def best_per_essay(self, topic: str, *, guild: int | None = None, essays: int = MAX_RESULTS,
+                             at_least: int = 0) -> list[SearchResult]:
+        """The most relevant passage of each essay (up to `essays` of them), best first, then the next best
+        passages if that makes fewer than `at_least`. Ranks more candidates than a search, so that essays behind
+        a few passage-rich ones still get their say."""
+        ranked = await self._ranked(clean_query(topic), None, guild, COMPARE_CANDIDATES, MAX_RESULTS)
+        best: dict[int, Candidate] = {}
+        for candidate in ranked:
+            best.setdefault(candidate.essay_id, candidate)
+        picked = list(best.values())[:essays]
+        extra = [c for c in ranked if c not in picked][: max(0, at_least - len(picked))]
+        return await self._results(picked + extra)
 
     async def find_titles(self, text: str, *, limit: int = 25, guild: int | None = None) -> list[EssayInfo]:
         """Essays whose title or slug matches what was typed so far, best first (for autocomplete)."""

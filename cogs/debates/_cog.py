@@ -27,7 +27,7 @@ from ._views import DYNAMIC_ITEMS, answer_reason_form, build_vote_view
 
 log = logging.getLogger(__name__)
 
-PASSAGE_CANDIDATES = 25
+# The thread opens with each essay's best passage on the motion (up to 10 essays), and at least 3 passages.
 MAX_PASSAGES = 10
 MIN_PASSAGES = 3
 
@@ -62,16 +62,6 @@ class DebateRef(app_commands.Transformer):
             return []
         return [app_commands.Choice(name=cap(f"#{d.id} {d.motion}", limits.CHOICE_NAME), value=str(d.id))
                 for d in found]
-
-
-def pick_passages(results: list[SearchResult]) -> list[SearchResult]:
-    """The best passage of every essay that has a relevant one (best essays first), topped up to a few."""
-    best: dict[str, SearchResult] = {}
-    for result in results:
-        best.setdefault(result.essay_slug, result)
-    picked = list(best.values())[:MAX_PASSAGES]
-    extra = [r for r in results if r not in picked]
-    return picked + extra[: max(0, MIN_PASSAGES - len(picked))]
 
 
 def _cannot_post(permissions: discord.Permissions) -> str:
@@ -181,8 +171,8 @@ class Debates(commands.GroupCog, group_name="debate"):
                           secret=secret, hide_results=hide_results, role_id=role.id if role else None,
                           quorum=quorum, duration=duration, advance_in=advance_in)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        passages = pick_passages(await self.library.search(spec.motion, limit=PASSAGE_CANDIDATES,
-                                                           guild=interaction.guild_id))
+        passages = await self.library.best_per_essay(spec.motion, guild=interaction.guild_id,
+                                                     essays=MAX_PASSAGES, at_least=MIN_PASSAGES)
         debate = await self.debates.start(spec, guild_id=interaction.guild_id, channel_id=interaction.channel_id,
                                           author_id=interaction.user.id)
         message = await self._post(interaction, debate)

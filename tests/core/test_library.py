@@ -137,3 +137,27 @@ async def test_removing_a_bundled_essay_hides_it_for_that_server_and_stays_remov
     assert all(r.essay_slug != slug for r in await restarted.search("Comintern", limit=5, guild=CHAPTER_A))
     assert slug in [e.slug for e in await restarted.essays(guild=CHAPTER_B)]
     assert (await restarted.search("Comintern", limit=1, guild=CHAPTER_B))[0].essay_slug == slug
+
+
+async def test_compare_gives_every_essay_its_say_even_behind_passage_rich_ones(store: Store, tmp_path: Path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(3):  # three essays that talk of little else
+        paragraphs = [f"Tenant unions and the rent strike, part {i}: tenant unions win rent strikes." for i in range(30)]
+        (folder / f"rich-{n}.md").write_text(f"# Rich {n}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    for n in range(12):  # twelve that mention it once
+        (folder / f"brief-{n}.md").write_text(f"# Brief {n}\n\nOn housing, a rent strike by tenant unions helps.\n\n"
+                                              "Elsewhere we discuss the weather at length.\n", encoding="utf-8")
+    library = Library(store)
+    await library.sync_folder(folder)
+    best = await library.best_per_essay("tenant unions rent strike")
+    assert len(best) == 15 and len({r.essay_slug for r in best}) == 15
+
+
+async def test_a_debate_is_grounded_in_each_essays_best_passage_topped_up_to_a_few(store: Store, seeds: Path):
+    library = Library(store)
+    await library.sync_folder(seeds)
+    one_essay = await library.best_per_essay("Ecuador", essays=10, at_least=3)
+    assert len(one_essay) == 3 and len({r.essay_slug for r in one_essay}) == 1
+    both = await library.best_per_essay("China", essays=10, at_least=3)
+    assert len({r.essay_slug for r in both[:2]}) == 2 and len(both) == 3

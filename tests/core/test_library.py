@@ -143,7 +143,8 @@ async def test_compare_gives_every_essay_its_say_even_behind_passage_rich_ones(s
     folder = tmp_path / "many"
     folder.mkdir()
     for n in range(3):  # three essays that talk of little else
-        paragraphs = [f"Tenant unions and the rent strike, part {i}: tenant unions win rent strikes." for i in range(30)]
+        paragraphs = [f"Tenant unions and the rent strike, part {i}: tenant unions win rent strikes."
+                      for i in range(30)]
         (folder / f"rich-{n}.md").write_text(f"# Rich {n}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
     for n in range(12):  # twelve that mention it once
         (folder / f"brief-{n}.md").write_text(f"# Brief {n}\n\nOn housing, a rent strike by tenant unions helps.\n\n"

@@ -217,9 +217,10 @@ class Debates(commands.GroupCog, group_name="debate"):
         debate:
             The Oxford debate to advance (start typing its motion).
         """
+        await interaction.response.defer(ephemeral=True, thinking=True)  # the write may wait on the database
         with worded_for_discord():
             advanced = await self.debates.advance(interaction.guild_id, debate)
-        await interaction.response.send_message(f"Debate #{advanced.id} is in its closing vote.", ephemeral=True)
+        await interaction.followup.send(f"Debate #{advanced.id} is in its closing vote.", ephemeral=True)
         self.deadlines.wake()  # the scheduler tells the members, and tries again if Discord fails
 
     @app_commands.command()
@@ -281,8 +282,9 @@ class Debates(commands.GroupCog, group_name="debate"):
         text:
             The decision statement (up to 1000 characters).
         """
+        await interaction.response.defer(ephemeral=True, thinking=True)  # the write may wait on the database
         updated = await self.debates.set_outcome(interaction.guild_id, debate, text)
-        await interaction.response.send_message(f"Outcome recorded for debate #{updated.id}.", ephemeral=True)
+        await interaction.followup.send(f"Outcome recorded for debate #{updated.id}.", ephemeral=True)
         await self.live.show_results(updated)
 
     # -- posting ---------------------------------------------------------------------------------------------

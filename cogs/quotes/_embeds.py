@@ -50,9 +50,15 @@ def excerpt(text: str, matched: Sequence[str], room: int) -> str:
 
 
 def quoted(text: str, matched: Sequence[str], room: int) -> str:
-    """A passage as an embed block quote: trimmed around the match, matched words bold, capped to `room`."""
-    body = highlight(excerpt(text, matched, room), matched)
-    return cap("> " + body.replace("\n", "\n> "), room + 200)
+    """A passage as an embed block quote: trimmed around the match, matched words bold, at most `room` + 200
+    characters. Bold markers and escapes take room too, so the excerpt shrinks until the whole fits: a cut
+    made afterwards could split a ** pair or lose the match."""
+    limit, size = room + 200, room
+    while True:
+        block = "> " + highlight(excerpt(text, matched, size), matched).replace("\n", "\n> ")
+        if len(block) <= limit or size <= 40:
+            return cap(block, limit)
+        size -= len(block) - limit
 
 
 def build_result_embed(result: SearchResult, *, index: int, total: int, query: str,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cogs.quotes._embeds import (build_compare_embed, build_context_embed, build_library_pages,
-                                 build_posted_quote_embed, build_reading_pages, build_result_embed, highlight)
+                                 build_posted_quote_embed, build_reading_pages, build_result_embed, highlight,
+                                 quoted)
 from core.library import EssayInfo, PassageRecord, SearchResult
 
 LONG = "Long " * 60  # 300 characters
@@ -50,6 +51,14 @@ def test_library_and_reading_pages_fit_a_big_library():
     assert len(pages) > 1 and all(len(page) <= 6000 for page in pages)
     reading = build_reading_pages(infos[0], [record(n, "y " * 2500) for n in range(1, 30)])
     assert all(len(page) <= 6000 and len(page.description) <= 4096 for page in reading)
+
+
+def test_a_trimmed_quote_keeps_its_match_bold_and_every_bold_pair_whole():
+    text = ("*union* _union_ " * 150) + "the final word is solidarity."  # markup to escape, matches to bold
+    block = quoted(text, ("union", "solidarity"), 300)
+    assert len(block) <= 500 and block.count("**") % 2 == 0 and "**union**" in block
+    tail = quoted("filler " * 400 + "and then solidarity at the very end.", ("solidarity",), 300)
+    assert "**solidarity**" in tail and tail.startswith("> \u2026")
 
 
 def test_highlight_escapes_markdown_and_bolds_matched_words_only():

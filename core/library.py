@@ -18,7 +18,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .errors import Conflict, InvalidInput, NotFound
-from .essays import MAX_SLUG, Essay, LoadProblem, load_folder, parse_essay
+from .essays import MAX_SLUG, PARSER_VERSION, Essay, LoadProblem, load_folder, parse_essay
 from .meaning.vectors import PassageVectors
 from .search import (CANDIDATES, MEANING_MIN_WORDS, RETRIEVAL_BUDGET, Candidate, index_text, plan_query,
                      quotes_a_passage, rank, score_words)
@@ -160,9 +160,28 @@ class Library:
         removed = [slug for slug, row in stored.items() if row["origin"] == "folder" and slug not in on_disk]
         for slug in removed:
             await self._delete_essay(slug)
+        indexed += await self._reparse_uploads()
         for problem in problems:
             log.warning("essay skipped: %s", problem)
         return SyncReport(indexed, unchanged, removed, problems)
+
+    async def _reparse_uploads(self) -> list[str]:
+        """Parse uploads indexed by an older parser again, from their stored file, under the same slug and server."""
+        rows = await self._store.fetchall(
+            "SELECT slug, title, author, publication, source, raw, guild_id, added_by, added_at FROM essays"
+            " WHERE origin = 'upload' AND parser_version IS NOT ?", (PARSER_VERSION,))
+        done = []
+        for row in rows:
+            try:
+                essay = parse_essay(row["raw"], source=row["source"], title=row["title"], author=row["author"],
+                                    publication=row["publication"])
+            except InvalidInput as exc:  # a newer parser refusing an old upload: it stays as it was indexed
+                log.warning("upload %s could not be parsed again: %s", row["slug"], exc.message)
+                continue
+            await self._write_essays([_renamed(essay, row["slug"])], origin="upload", raw=row["raw"],
+                                     guild_id=row["guild_id"], added_by=row["added_by"], added_at=row["added_at"])
+            done.append(row["slug"])
+        return done
 
     async def add_upload(self, raw: bytes, *, filename: str, title: str, author: str = "", publication: str = "",
                          guild_id: int | None = None, added_by: int | None = None) -> EssayInfo:
@@ -202,12 +221,11 @@ class Library:
         while await self._store.fetchone("SELECT 1 FROM essays WHERE slug = ?", (slug,)) is not None:
             number += 1
             slug = f"{essay.slug[: MAX_SLUG - 4]}-{number}"
-        if slug == essay.slug:
-            return essay
-        return replace(essay, slug=slug, passages=tuple(replace(p, essay_slug=slug) for p in essay.passages))
+        return _renamed(essay, slug)
 
     async def _write_essays(self, essays: list[Essay], *, origin: str, raw: bytes | None = None,
-                            guild_id: int | None = None, added_by: int | None = None) -> None:
+                            guild_id: int | None = None, added_by: int | None = None,
+                            added_at: str | None = None) -> None:
         """(Re-)index essays in one transaction: one index flush and one vocabulary update for the whole batch."""
         vocabulary = await self.vocabulary()
         delta: Counter[str] = Counter()
@@ -218,9 +236,10 @@ class Library:
                 old_counts, old_passages = await self._unindex(db, essay.slug)
                 cursor = await db.execute(
                     "INSERT INTO essays (slug, title, author, publication, year, source, origin, content_hash, raw,"
-                    " guild_id, added_by) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    " guild_id, added_by, parser_version, added_at)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?, coalesce(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))",
                     (essay.slug, essay.title, essay.author, essay.publication, essay.year, essay.source, origin,
-                     essay.content_hash, raw, guild_id, added_by))
+                     essay.content_hash, raw, guild_id, added_by, PARSER_VERSION, added_at))
                 await db.executemany(
                     "INSERT INTO passages (essay_id, paragraph, section, text, body) VALUES (?,?,?,?,?)",
                     [(cursor.lastrowid, p.paragraph, p.section, p.text, item.body)
@@ -442,6 +461,12 @@ _PASSAGE_SELECT = ("SELECT e.slug, e.title, e.author, p.section, p.paragraph, p.
 def _record(row: sqlite3.Row) -> PassageRecord:
     return PassageRecord(key=f"{row['slug']}:{row['paragraph']}", essay_slug=row["slug"], title=row["title"],
                          author=row["author"], section=row["section"], paragraph=row["paragraph"], text=row["text"])
+
+
+def _renamed(essay: Essay, slug: str) -> Essay:
+    if slug == essay.slug:
+        return essay
+    return replace(essay, slug=slug, passages=tuple(replace(p, essay_slug=slug) for p in essay.passages))
 
 
 def _batches(essays: list[Essay], passages: int) -> list[list[Essay]]:

@@ -118,6 +118,28 @@ async def test_an_upload_is_seen_only_by_the_server_that_added_it(library: Libra
     assert await library.counts(guild=CHAPTER_B) == (2, 83)
 
 
+async def test_an_upload_indexed_by_an_older_parser_is_indexed_again_from_its_stored_file(library: Library,
+                                                                                         store: Store):
+    await library.add_upload(b"Dual power in the U.S. grows in tenant unions.\n", filename="t.txt",
+                             title="Convention Notes", guild_id=CHAPTER_B)
+    second = await library.add_upload(b"The U.S. tenant movement.\n", filename="t.txt", title="Convention Notes",
+                                      guild_id=CHAPTER_A, added_by=42)  # stored as convention-notes-2
+    before = await store.fetchone("SELECT added_at FROM essays WHERE slug = ?", (second.slug,))
+    # As an older version left it: another parser, and "U.S." indexed as two letters.
+    await store.execute("UPDATE essays SET parser_version = '2' WHERE slug = ?", (second.slug,))
+    await store.execute("UPDATE passages SET body = 'the u s tenant movement' WHERE essay_id ="
+                        " (SELECT id FROM essays WHERE slug = ?)", (second.slug,))
+    stale = (await library.search("US tenant movement", limit=1, guild=CHAPTER_A))[0]
+    assert stale.passage_id == f"{second.slug}:1" and "us" not in stale.matched
+    report = await library.sync_folder(SEEDS)
+    assert report.indexed == [second.slug]
+    fresh = (await library.search("US tenant movement", limit=1, guild=CHAPTER_A))[0]
+    assert fresh.passage_id == f"{second.slug}:1" and "us" in fresh.matched
+    row = await store.fetchone("SELECT guild_id, added_by, added_at FROM essays WHERE slug = ?", (second.slug,))
+    assert (row["guild_id"], row["added_by"], row["added_at"]) == (CHAPTER_A, 42, before["added_at"])
+    assert (await library.sync_folder(SEEDS)).indexed == []
+
+
 async def test_two_servers_can_upload_essays_with_the_same_title(library: Library):
     first = await library.add_upload(b"One.\n", filename="a.txt", title="Convention Notes", guild_id=CHAPTER_A)
     second = await library.add_upload(b"Two.\n", filename="b.txt", title="Convention Notes", guild_id=CHAPTER_B)

@@ -18,7 +18,7 @@ ELLIPSIS = "\u2026"
 # Room a quote gets in an embed description, leaving space for the context around it.
 QUOTE_ROOM = 1500
 CONTEXT_ROOM = 900
-_WORD = re.compile(r"[\w'’\-]+")
+_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[\w'’\-]+")  # "U.S." is one word, as search folds it
 
 
 def highlight(text: str, matched: Sequence[str]) -> str:

@@ -63,3 +63,4 @@ def test_a_trimmed_quote_keeps_its_match_bold_and_every_bold_pair_whole():
 
 def test_highlight_escapes_markdown_and_bolds_matched_words_only():
     assert highlight("A *bold* claim: unions win", ["unions"]) == "A \\*bold\\* claim: **unions** win"
+    assert highlight("the U.S. empire, and us", ["us"]) == "the **U.S.** empire, and **us**"

@@ -110,7 +110,9 @@ async def normal_run(args) -> tuple[Result, int, int]:
                 await proc.stop()
 
 
-async def kill_run(args) -> None:
+async def kill_run(args) -> bool:
+    """SIGKILL the bot halfway through a wave of votes; True when nothing acknowledged was lost and the old button
+    and the deadline both work after the restart."""
     with tempfile.TemporaryDirectory(prefix='debate-kill-') as tmp:
         async with FakeDiscord() as fake:
             members = [fake.world.add_member(fake.guild, f'member{i}') for i in range(args.members)]
@@ -136,6 +138,7 @@ async def kill_run(args) -> None:
                 print(f'SIGKILL halfway: {acked} of {len(handles)} votes acknowledged before/after the kill, '
                       f'{lost} acknowledged votes lost; old button works after restart: {old_button}; '
                       f'deadline fired after restart: {bool(closed)}')
+                return lost == 0 and old_button and bool(closed)
             finally:
                 await proc.stop()
 
@@ -159,9 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     report(baseline_args, [real, baseline])
     print(f'{"votes lost":22}{lost:>14d}')
     print(f'{"tally edits / 5 s max":22}{edits:>14d}')
-    if not args.no_kill:
-        asyncio.run(kill_run(args))
-    return 0 if lost == 0 and edits <= 1 and real.errors == real.late == real.unanswered == 0 else 1
+    survived = args.no_kill or asyncio.run(kill_run(args))
+    ok = survived and lost == 0 and edits <= 1 and real.errors == real.late == real.unanswered == 0
+    return 0 if ok else 1
 
 
 if __name__ == '__main__':

@@ -8,7 +8,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from .utils.checks import server_managers_only
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +20,7 @@ class Settings(commands.GroupCog, group_name="settings"):
         self.guild_settings = bot.services.guild_settings
 
     @app_commands.command(name="organizer-role")
-    @server_managers_only()
+    @app_commands.checks.has_permissions(manage_guild=True)  # an organizer by role must not hand the role on
     async def organizer_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
         """Choose which role counts as organizers (besides Manage Server); leave empty to clear it.
 

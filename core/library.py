@@ -22,7 +22,7 @@ from .essays import MAX_SLUG, PARSER_VERSION, Essay, LoadProblem, load_folder, p
 from .meaning.vectors import PassageVectors
 from .search import (CANDIDATES, MEANING_MIN_WORDS, RETRIEVAL_BUDGET, Candidate, index_text, plan_query,
                      quotes_a_passage, rank, score_words)
-from .store import Store
+from .store import MAX_ROWID, Store
 from .text import fold
 from .vocabulary import Vocabulary
 
@@ -32,7 +32,6 @@ MAX_QUERY = 300
 # A query whose words are all very common scores only the newest this-many passages holding them (BM25 costs
 # a couple of microseconds a passage); rarer words never come near it.
 RANK_CAP = 2500
-MAX_ROWID = 2**63 - 1
 # Essays indexed per transaction at start-up: FTS5 writes one index segment per transaction.
 BATCH_PASSAGES = 5000
 MAX_RESULTS = 25

@@ -138,7 +138,8 @@ async def answer_reason_form(interaction: discord.Interaction) -> None:
     match = REASON_FORM.fullmatch(str(data.get("custom_id", "")))
     if interaction.type is not discord.InteractionType.modal_submit or match is None:
         return
-    reason = next((c.get("value") for c in _fields(data.get("components", [])) if c.get("custom_id") == "reason"), None)
+    fields = _fields(data.get("components", []))
+    reason = next((field.get("value") for field in fields if field.get("custom_id") == "reason"), None)
     try:
         await record_vote(interaction, int(match["debate"]), (int(match["option"]),), reason)
     except Exception as error:  # handed to the one error reply, which logs anything unexpected

@@ -31,19 +31,6 @@ def organizers_only():
     return app_commands.check(predicate)
 
 
-
-def server_managers_only():
-    """App command check: only members with Manage Server, for what decides who the organizers are."""
-
-    async def predicate(interaction: discord.Interaction) -> bool:
-        member = interaction.user
-        if isinstance(member, discord.Member) and member.guild_permissions.manage_guild:
-            return True
-        raise app_commands.CheckFailure("Only members with Manage Server can choose the organizer role.")
-
-    return app_commands.check(predicate)
-
-
 def member_may_post(interaction: discord.Interaction) -> bool:
     """Whether the member could post in this channel themselves. Discord lets anyone who can run a command make
     the bot speak, even in a read-only announcements channel, so the bot posts publicly only for those who could."""
@@ -55,6 +42,6 @@ def member_may_post(interaction: discord.Interaction) -> bool:
 def ensure_member_may_post(interaction: discord.Interaction, *, new_thread: bool = False) -> None:
     if not member_may_post(interaction):
         raise Forbidden("You can't post in this channel, so I won't post there for you.")
-    in_thread = isinstance(interaction.channel, discord.Thread)
-    if new_thread and not in_thread and not interaction.permissions.create_public_threads:
+    opens_thread = new_thread and not isinstance(interaction.channel, discord.Thread)  # in one, it posts there
+    if opens_thread and not interaction.permissions.create_public_threads:
         raise Forbidden("You can't open threads in this channel; use Post here instead.")

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..positions import ensure_debate_topic, log_stance
-from ..store import Store
+from ..store import MAX_ROWID, Store
 from ..text import fold
 from ._ballots import is_member_id, new_key, voter_for
 from ._duration import from_stamp, to_stamp, utcnow
@@ -22,7 +22,6 @@ from ._tally import Ballot, count, oxford_shift
 
 log = logging.getLogger(__name__)
 
-MAX_ROWID = 2**63 - 1
 _COLUMNS = ("id, guild_id, channel_id, message_id, thread_id, author_id, motion, format, max_choices, secret,"
             " hide_results, role_id, quorum, round, topic_id, outcome, created_at, advance_at, closes_at, closed_at")
 

@@ -140,7 +140,7 @@ async def test_only_server_managers_choose_the_organizer_role(fake: FakeDiscord,
     for who in (fake.world.add_member(fake.guild, "plain"), helper):  # an organizer by role is not enough
         response = await (await fake.slash(who, "settings organizer-role", role=fake.guild.everyone)).response()
         assert response.ephemeral
-        assert response.content == "Only members with Manage Server can choose the organizer role."
+        assert response.content == "You are missing Manage Server permission(s) to run this command."
     with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
         assert db.execute("SELECT organizer_role_id FROM guild_settings").fetchall() == [(steering.id,)]
 

@@ -108,11 +108,9 @@ async def search_command(settings: Settings, query: str | None, essay: str | Non
     async with open_services(settings) as services:
         await encode_for_meaning(services.library)
         if query is None:
-            for line in sys.stdin:
-                if line.strip():
-                    results = await services.library.search(line, essay=essay, limit=limit)
-                    print(json.dumps([r.to_dict() for r in results], ensure_ascii=False), flush=True)
-            return 0
+            if essay is not None:
+                await services.library.essay(essay)  # an unknown essay fails the batch once, not on every line
+            return await search_lines(services.library, essay, limit)
         results = await services.library.search(query, essay=essay, limit=limit)
     if as_json:
         print(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
@@ -121,6 +119,22 @@ async def search_command(settings: Settings, query: str | None, essay: str | Non
     else:
         print("\n".join(format_result(rank, r) for rank, r in enumerate(results, 1)))
     return 0
+
+
+async def search_lines(library: Library, essay: str | None, limit: int) -> int:
+    """Answer each line of standard input with one line of JSON, so outputs pair with inputs by position.
+    A blank line gets `[]`; so does a refused one, with the reason on standard error, and the batch goes on."""
+    refused = 0
+    for number, line in enumerate(sys.stdin, 1):
+        results = []
+        if line.strip():
+            try:
+                results = await library.search(line, essay=essay, limit=limit)
+            except BotError as exc:
+                refused += 1
+                print(f"line {number}: {exc}", file=sys.stderr)
+        print(json.dumps([r.to_dict() for r in results], ensure_ascii=False), flush=True)
+    return 1 if refused else 0
 
 
 async def essays_command(settings: Settings, as_json: bool) -> int:

@@ -137,6 +137,26 @@ def test_search_without_a_query_answers_each_stdin_line_with_one_json_array(inde
         assert len(results) <= 3
 
 
+
+def test_search_batch_answers_blank_and_refused_lines_in_place_and_goes_on(indexed):
+    too_long = "x" * 400
+    done = run("search", "--limit", "2", database=indexed, stdin=f"{QUERY}\n\n{too_long}\n{SECOND_QUERY}\n")
+    assert done.returncode == 1
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(lines) == 4, lines
+    assert_results(lines[0])
+    assert lines[1] == [] and lines[2] == []
+    assert_results(lines[3])
+    assert "line 3: That search is too long" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_search_batch_with_an_unknown_essay_fails_once_before_reading(indexed):
+    done = run("search", "--essay", "no-such-essay", database=indexed, stdin=f"{QUERY}\n{SECOND_QUERY}\n")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.count("no-such-essay") == 1
+
 def test_essays_json_lists_every_seed(indexed):
     done = run("essays", "--json", database=indexed)
     assert done.returncode == 0, done.stderr

@@ -140,9 +140,13 @@ class Library:
     # -- keeping the index current ---------------------------------------------------------------------------
 
     async def sync_folder(self, folder: Path) -> SyncReport:
-        """Index new and changed essays from the folder; drop folder essays whose file is gone. Uploads stay."""
+        """Index new and changed essays from the folder; drop folder essays whose file is gone. Uploads stay.
+
+        A file that now fails to load keeps the version indexed before, and a missing folder drops nothing: an edit
+        gone wrong or a mistyped SEEDS_DIR should not pull quotes out from under the discussions that cite them."""
         essays, problems = load_folder(folder)
-        stored = {row["slug"]: row for row in await self._store.fetchall("SELECT slug, origin, content_hash FROM essays")}
+        stored = {row["slug"]: row
+                  for row in await self._store.fetchall("SELECT slug, source, origin, content_hash FROM essays")}
         changed, unchanged = [], 0
         for essay in essays:
             row = stored.get(essay.slug)
@@ -156,7 +160,14 @@ class Library:
             await self._write_essays(batch, origin="folder")
         indexed = [essay.slug for essay in changed]
         on_disk = {essay.slug for essay in essays}
-        removed = [slug for slug, row in stored.items() if row["origin"] == "folder" and slug not in on_disk]
+        gone = [row for slug, row in stored.items() if row["origin"] == "folder" and slug not in on_disk]
+        if not folder.is_dir():
+            removed = []
+            problems = [_noting(p, f"the {len(gone)} essays indexed from it stay") if gone else p for p in problems]
+        else:
+            kept = {row["source"] for row in gone} & {problem.source for problem in problems}
+            removed = [row["slug"] for row in gone if row["source"] not in kept]
+            problems = [_noting(p, "the version indexed before stays") if p.source in kept else p for p in problems]
         for slug in removed:
             await self._delete_essay(slug)
         indexed += await self._reparse_uploads()
@@ -460,6 +471,10 @@ _PASSAGE_SELECT = ("SELECT e.slug, e.title, e.author, p.section, p.paragraph, p.
 def _record(row: sqlite3.Row) -> PassageRecord:
     return PassageRecord(key=f"{row['slug']}:{row['paragraph']}", essay_slug=row["slug"], title=row["title"],
                          author=row["author"], section=row["section"], paragraph=row["paragraph"], text=row["text"])
+
+
+def _noting(problem: LoadProblem, note: str) -> LoadProblem:
+    return LoadProblem(problem.source, f"{problem.reason}; {note}")
 
 
 def _renamed(essay: Essay, slug: str) -> Essay:

@@ -49,6 +49,28 @@ async def test_a_deleted_file_removes_its_essay_and_its_words(store: Store, seed
     assert await store.fetchone("SELECT word FROM vocabulary WHERE word = 'comintern'") is None
 
 
+
+async def test_a_file_broken_by_an_edit_keeps_its_last_good_version_and_says_so(store: Store, seeds: Path):
+    library = Library(store)
+    await library.sync_folder(seeds)
+    path = seeds / "building-international-socialism-in-a-new-era.md"
+    path.write_bytes(path.read_bytes() + b"\nA paragraph saved as Latin-1: caf\xe9.\n")
+    report = await library.sync_folder(seeds)
+    assert report.removed == []
+    [problem] = report.problems
+    assert problem.source == path.name and "stays" in problem.reason
+    assert (await library.search("Comintern", limit=1))[0].essay_slug == "building-international-socialism-in-a-new-era"
+
+
+async def test_a_missing_folder_drops_no_essay(store: Store, seeds: Path):
+    library = Library(store)
+    await library.sync_folder(seeds)
+    report = await library.sync_folder(seeds.parent / "mistyped")
+    assert report.removed == []
+    [problem] = report.problems
+    assert "does not exist" in problem.reason and "the 2 essays indexed from it stay" in problem.reason
+    assert len(await library.essays()) == 2
+
 async def test_uploads_survive_a_restart_and_a_folder_sync(store: Store, seeds: Path):
     library = Library(store)
     await library.sync_folder(seeds)

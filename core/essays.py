@@ -20,12 +20,15 @@ MAX_SLUG = 48
 # Titles, authors and section names longer than this are cut: every citation carries them.
 MAX_NAME = 200
 # Bump when parsing or indexing changes, so stored essays are re-indexed even though their files did not change.
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 
 _FRONT_KEYS = ("title", "author", "publication", "year", "slug")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+")
 _SENTENCE_END = tuple(".,;:!?\u2026\"'\u201d\u2019)")
+# "By Jane Doe" above the first paragraph names the author when nothing else does; "By the numbers" is a heading.
+_BYLINE = re.compile(r"^[*_]*(?:written\s+)?by\s+(.+?)[*_]*$", re.IGNORECASE)
+_NAME_JOINERS = frozenset({"and", "&", "of", "de", "da", "van", "von", "der", "la", "le", "del", "y"})
 
 
 @dataclass(frozen=True)
@@ -88,9 +91,14 @@ def parse_essay(
     blocks = _markdown_blocks(body) if markdown else _text_blocks(body)
 
     found_title = title or meta.get("title")
+    found_author = author or meta.get("author")
     section = ""
     paragraphs: list[tuple[str, str]] = []
     for kind, value in blocks:
+        byline = _byline(value) if not paragraphs else None
+        found_author = found_author or byline
+        if kind == "heading" and byline:
+            continue  # a byline is not the title or a section; as a paragraph it stays one, keeping the numbering
         if kind == "heading":
             if not found_title and not paragraphs and section == "":
                 found_title = value
@@ -110,13 +118,21 @@ def parse_essay(
     return Essay(
         slug=slug,
         title=_name(found_title or stem.replace("-", " ").replace("_", " ")),
-        author=_name(author or meta.get("author") or ""),
+        author=_name(found_author or ""),
         publication=_name(publication or meta.get("publication") or ""),
         year=meta.get("year", "").strip(),
         source=source,
         content_hash=digest,
         passages=passages,
     )
+
+
+def _byline(text: str) -> str | None:
+    match = _BYLINE.match(text)
+    words = match.group(1).split() if match else []
+    if words and words[0][0].isupper() and all(w[0].isupper() or w.lower() in _NAME_JOINERS for w in words):
+        return " ".join(words)
+    return None
 
 
 def _name(text: str) -> str:

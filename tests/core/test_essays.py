@@ -65,6 +65,29 @@ def test_first_title_like_line_of_plain_text_is_the_title():
     assert essay.title == "A Plain Title"
 
 
+
+@pytest.mark.parametrize(
+    ("raw", "source", "title", "author", "expected"),
+    [
+        # A plain-text byline is neither the title nor a section.
+        (b"By Jane Doe\nA Plain Title\n\nBody sentence.\n", "essay.txt", "A Plain Title", "Jane Doe",
+         [("", "Body sentence.")]),
+        # A Markdown byline paragraph names the author and stays a passage, so numbering never shifts.
+        (b"# T\n\n*By Ana de la Cruz and Sam S.*\n\nBody.\n", "essay.md", "T", "Ana de la Cruz and Sam S.",
+         [("", "*By Ana de la Cruz and Sam S.*"), ("", "Body.")]),
+        # Front matter wins over a byline.
+        (b"---\nauthor: Front Matter\n---\nT\nBy Jane Doe\n\nBody.\n", "essay.txt", "T", "Front Matter",
+         [("", "Body.")]),
+        # "By the numbers" is a section heading, not a name; a byline after the first paragraph is text.
+        (b"# T\n\n## By the numbers\n\nBody.\n\nBy Jane Doe\n", "essay.md", "T", "",
+         [("By the numbers", "Body."), ("By the numbers", "By Jane Doe")]),
+    ],
+)
+def test_a_byline_above_the_first_paragraph_names_the_author(raw: bytes, source: str, title: str, author: str,
+                                                             expected):
+    essay = parse_essay(raw, source=source)
+    assert (essay.title, essay.author, paragraphs(essay)) == (title, author, expected)
+
 def test_text_is_kept_as_written_with_curly_quotes_and_accents():
     essay = parse_essay("Kayapó protesters said “no”.\n".encode(), source="x.md")
     assert essay.passages[0].text == "Kayapó protesters said “no”."

@@ -151,21 +151,20 @@ async def essays_command(settings: Settings, as_json: bool) -> int:
 
 async def check_command(settings: Settings) -> int:
     problems = [] if settings.token_looks_valid else [TOKEN_HELP]
+    schema, library, meaning = "could not be opened", "unknown", "unknown"
     try:
         async with open_services(settings) as services:
-            report = services.sync_report
-            problems += [f"essay {p}" for p in report.problems]
+            problems += [f"essay {p}" for p in services.sync_report.problems]
             essays, passages = await services.library.counts()
-            version = await services.store.version()
+            schema = f"schema version {await services.store.version()}"
+            library = f"{essays} essays, {passages} passages"
             meaning = await describe_meaning(settings, services.library)
     except Exception as exc:  # check reports every failure as a finding instead of a traceback
         problems.append(f"database {settings.database_path}: {exc}")
-        essays = passages = version = 0
-        meaning = "unknown"
     if settings.search_by_meaning and meaning.startswith("off"):
         problems.append(f"search by meaning: {meaning} (pip install -r requirements.txt, or SEARCH_BY_MEANING=off)")
-    print(f"database: {settings.database_path} (schema version {version})")
-    print(f"essays: {essays} essays, {passages} passages from {settings.seeds_dir}")
+    print(f"database: {settings.database_path} ({schema})")
+    print(f"essays: {library} from {settings.seeds_dir}")
     print(f"search by meaning: {meaning}")
     for problem in problems:
         print(f"problem: {problem}")

@@ -18,6 +18,8 @@ from typing import Any
 
 import aiosqlite
 
+from .errors import Conflict
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -87,9 +89,14 @@ class Store:
     async def migrate(self, *, target: int | None = None) -> list[int]:
         """Apply pending migrations up to `target` (default: all). Returns the versions applied."""
         applied = []
+        migrations = available_migrations()
         async with self._write_lock:
             current = await self.version()
-            for migration in available_migrations():
+            if current > len(migrations):
+                # An older bot must not write to a schema it does not know (after going back a version, say).
+                raise Conflict(f"{self.path.name} was written by a newer version of the bot (schema {current}; this "
+                               f"one knows {len(migrations)}). Update the bot, or restore a backup this version made.")
+            for migration in migrations:
                 if migration.version <= current or (target is not None and migration.version > target):
                     continue
                 script = f"BEGIN IMMEDIATE;\n{migration.sql}\nPRAGMA user_version = {migration.version};\nCOMMIT;"

@@ -202,6 +202,19 @@ def test_check_names_an_essay_that_is_not_utf8(database, tmp_path):
     assert "Traceback" not in done.stderr
 
 
+
+def test_a_database_from_a_newer_bot_is_refused_without_a_traceback(database):
+    assert run("essays", database=database).returncode == 0
+    with sqlite3.connect(database) as db:
+        db.execute("PRAGMA user_version = 99")
+    essays = run("essays", database=database)
+    assert essays.returncode == 1 and "newer version of the bot" in essays.stderr
+    check = run("check", database=database, DISCORD_TOKEN=FAKE_TOKEN)
+    assert check.returncode == 1
+    assert "(could not be opened)" in check.stdout and "newer version of the bot" in check.stdout
+    assert "Traceback" not in essays.stderr + check.stderr
+    assert read_counts(database)["version"] == 99
+
 # -- backup --------------------------------------------------------------------------------------------------------
 
 def read_counts(path: Path) -> Mapping[str, int]:

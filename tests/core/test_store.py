@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import Conflict
 from core.store import Store, available_migrations
 
 
@@ -34,6 +35,16 @@ async def test_each_migration_keeps_the_data_written_at_the_previous_version(tmp
             assert row["title"] == "Kept"
     assert not path.exists()
 
+
+
+async def test_a_database_from_a_newer_bot_is_refused_and_left_as_it_was(tmp_path: Path):
+    newer = len(available_migrations()) + 1
+    async with await Store.open(tmp_path / "db.sqlite3") as store:
+        await store.migrate()
+        await store.execute(f"PRAGMA user_version = {newer}")
+        with pytest.raises(Conflict, match="newer version of the bot"):
+            await store.migrate()
+        assert await store.version() == newer
 
 async def test_connection_uses_wal_foreign_keys_a_busy_timeout_and_secure_delete(store: Store):
     assert (await store.fetchone("PRAGMA journal_mode"))[0] == "wal"

@@ -7,6 +7,7 @@ with a thousand unchanged essays touches none of them.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import sqlite3
 from collections import Counter
@@ -35,7 +36,10 @@ RANK_CAP = 2500
 # Essays indexed per transaction at start-up: FTS5 writes one index segment per transaction.
 BATCH_PASSAGES = 5000
 MAX_RESULTS = 25
-COMPARE_CANDIDATES = 250  # /compare wants each essay's best passage, not the best passages overall
+# /compare wants each essay's best passage, not the best passages overall: it re-ranks each essay's best few by
+# BM25, so a passage-rich essay cannot crowd the others out.
+COMPARE_PER_ESSAY = 5
+COMPARE_CANDIDATES = 500
 
 
 @dataclass(frozen=True)
@@ -349,9 +353,9 @@ class Library:
         return await self._results((await self._ranked(query, essay, guild, CANDIDATES, limit))[:limit])
 
     async def _ranked(self, query: str, essay: str | None, guild: int | None, pool: int,
-                      wanted: int) -> list[Candidate]:
-        """Up to `pool` passages for the query, best first; a strict retrieval that finds fewer than
-        `wanted` gives way to a looser one."""
+                      wanted: int, per_essay: int | None = None) -> list[Candidate]:
+        """Up to `pool` passages for the query that this server sees, best first (at most `per_essay` of each
+        essay, if given); a strict retrieval that finds fewer than `wanted` gives way to a looser one."""
         essay_id = None
         if essay is not None:
             visible, params = _visible(guild)
@@ -363,14 +367,13 @@ class Library:
         plan = plan_query(query, await self.vocabulary())
         if not plan.groups:
             return []
+        hidden = await self._hidden_essay_ids(guild) if guild is not None else set()
         rows: list[sqlite3.Row] = []
         for fts_query in plan.fts_queries(RETRIEVAL_BUDGET):
-            rows = await self._candidates(fts_query, essay_id, pool)
+            rows = await self._candidates(fts_query, essay_id, pool, hidden, per_essay)
             if len(rows) >= wanted:
                 break
-        hidden = await self._hidden_essay_ids(guild) if guild is not None else set()
-        candidates = [Candidate(row["id"], row["essay_id"], row["score"], row["body"])
-                      for row in rows if row["essay_id"] not in hidden]
+        candidates = [Candidate(row["id"], row["essay_id"], row["score"], row["body"]) for row in rows]
         # Questions and claims are weighed by meaning too, the query being encoded on another core meanwhile;
         # names, keywords and the text quoted back (typos and all) are not: their words say which passage it is.
         meaning = (asyncio.ensure_future(self.vectors.encode_query(query))
@@ -400,21 +403,34 @@ class Library:
             for candidate, closeness in zip(candidates, stored @ vector):
                 candidate.meaning = float(closeness)
 
-    async def _candidates(self, fts_query: str, essay_id: int | None, pool: int) -> list[sqlite3.Row]:
-        """The best `pool` passages by BM25, scoring at most RANK_CAP of them (the newest) for common words."""
-        low, high = 0, None
+    async def _candidates(self, fts_query: str, essay_id: int | None, pool: int, hidden: set[int],
+                          per_essay: int | None) -> list[sqlite3.Row]:
+        """The best `pool` passages by BM25 (at most `per_essay` of each essay, if given), leaving out the `hidden`
+        essays before choosing, and scoring at most RANK_CAP matching passages (the newest) for common words."""
+        low, high = 0, MAX_ROWID
         if essay_id is not None:
             low, high = await self._store.fetchone("SELECT MIN(id), MAX(id) FROM passages WHERE essay_id = ?",
                                                    (essay_id,))
+        # Only a server that does not see every essay pays for looking up each match's essay.
+        join, seen, unseen = "", "", ()
+        if hidden:
+            join = " JOIN passages q ON q.id = passage_index.rowid"
+            seen, unseen = " AND q.essay_id NOT IN (SELECT value FROM json_each(?))", (json.dumps(sorted(hidden)),)
+        matches = f"FROM passage_index{join} WHERE passage_index MATCH ? AND passage_index.rowid BETWEEN ? AND ?{seen}"
         try:
-            row = await self._store.fetchone(
-                "SELECT rowid FROM passage_index WHERE passage_index MATCH ? AND rowid BETWEEN ? AND ?"
-                " ORDER BY rowid DESC LIMIT 1 OFFSET ?", (fts_query, low, high or MAX_ROWID, RANK_CAP))
+            row = await self._store.fetchone(f"SELECT passage_index.rowid {matches} ORDER BY passage_index.rowid DESC LIMIT 1 OFFSET ?",
+                                             (fts_query, low, high, *unseen, RANK_CAP))
+            window = (fts_query, row[0] if row else low, high, *unseen)
+            if per_essay is None:
+                return await self._store.fetchall(
+                    f"SELECT c.id, c.score, p.essay_id, p.body FROM (SELECT passage_index.rowid AS id, bm25(passage_index) AS score"
+                    f" {matches} ORDER BY score LIMIT ?) c JOIN passages p ON p.id = c.id"
+                    " WHERE ? IS NULL OR p.essay_id = ?", (*window, pool, essay_id, essay_id))
             return await self._store.fetchall(
-                "SELECT i.id, i.score, p.essay_id, p.body FROM (SELECT rowid AS id, bm25(passage_index) AS score"
-                " FROM passage_index WHERE passage_index MATCH ? AND rowid BETWEEN ? AND ? ORDER BY score LIMIT ?) i"
-                " JOIN passages p ON p.id = i.id WHERE ? IS NULL OR p.essay_id = ?",
-                (fts_query, row[0] if row else low, high or MAX_ROWID, pool, essay_id, essay_id))
+                "SELECT id, score, essay_id, body FROM (SELECT c.id, c.score, p.essay_id, p.body, ROW_NUMBER() OVER"
+                " (PARTITION BY p.essay_id ORDER BY c.score) AS place FROM (SELECT passage_index.rowid AS id,"
+                f" bm25(passage_index) AS score {matches}) c JOIN passages p ON p.id = c.id)"
+                " WHERE place <= ? ORDER BY score LIMIT ?", (*window, per_essay, pool))
         except sqlite3.OperationalError:
             log.exception("full-text query failed: %r", fts_query)
             return []
@@ -430,7 +446,8 @@ class Library:
         """The most relevant passage of each essay (up to `essays` of them), best first, then the next best
         passages if that makes fewer than `at_least`. Ranks more candidates than a search, so that essays behind
         a few passage-rich ones still get their say."""
-        ranked = await self._ranked(clean_query(topic), None, guild, COMPARE_CANDIDATES, MAX_RESULTS)
+        ranked = await self._ranked(clean_query(topic), None, guild, COMPARE_CANDIDATES, MAX_RESULTS,
+                                    per_essay=COMPARE_PER_ESSAY)
         best: dict[int, Candidate] = {}
         for candidate in ranked:
             best.setdefault(candidate.essay_id, candidate)

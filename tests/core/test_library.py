@@ -162,6 +162,17 @@ async def test_an_upload_indexed_by_an_older_parser_is_indexed_again_from_its_st
     assert (await library.sync_folder(SEEDS)).indexed == []
 
 
+
+async def test_another_servers_uploads_never_crowd_this_servers_essays_out_of_a_search(library: Library):
+    for n in range(70):
+        await library.add_upload(f"China, China and China again: note {n}.\n".encode(), filename=f"n{n}.txt",
+                                 title=f"China note {n}", guild_id=CHAPTER_B)
+    for search in (library.search("China", limit=5, guild=CHAPTER_A),
+                   library.best_per_essay("China", guild=CHAPTER_A)):
+        found = {r.essay_slug for r in await search}
+        assert found == {"building-international-socialism-in-a-new-era",
+                         "contradictions-of-internationalism-from-above"}
+
 async def test_two_servers_can_upload_essays_with_the_same_title(library: Library):
     first = await library.add_upload(b"One.\n", filename="a.txt", title="Convention Notes", guild_id=CHAPTER_A)
     second = await library.add_upload(b"Two.\n", filename="b.txt", title="Convention Notes", guild_id=CHAPTER_B)
@@ -186,9 +197,9 @@ async def test_removing_a_bundled_essay_hides_it_for_that_server_and_stays_remov
 async def test_compare_gives_every_essay_its_say_even_behind_passage_rich_ones(store: Store, tmp_path: Path):
     folder = tmp_path / "many"
     folder.mkdir()
-    for n in range(3):  # three essays that talk of little else
+    for n in range(3):  # three essays that talk of little else, with more passages than /compare re-ranks
         paragraphs = [f"Tenant unions and the rent strike, part {i}: tenant unions win rent strikes."
-                      for i in range(30)]
+                      for i in range(300)]
         (folder / f"rich-{n}.md").write_text(f"# Rich {n}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
     for n in range(12):  # twelve that mention it once
         (folder / f"brief-{n}.md").write_text(f"# Brief {n}\n\nOn housing, a rent strike by tenant unions helps.\n\n"

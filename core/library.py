@@ -328,7 +328,8 @@ class Library:
 
     async def passage(self, key: str, *, guild: int | None = None) -> PassageRecord:
         slug, _, number = key.rpartition(":")
-        if not slug or not number.isdigit():
+        # ASCII digits only ("²" is a digit to Python), and no number SQLite cannot hold.
+        if not slug or not (number.isascii() and number.isdigit()) or int(number) > MAX_ROWID:
             raise InvalidInput(f"'{_echo(key)}' is not a passage id (they look like essay-slug:12).")
         visible, params = _visible(guild)
         row = await self._store.fetchone(_PASSAGE_SELECT + f" WHERE e.slug = ? AND p.paragraph = ? AND {visible}",

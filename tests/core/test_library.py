@@ -100,7 +100,9 @@ async def test_context_returns_neighbouring_paragraphs(library: Library):
     assert [p.paragraph for p in around] == [15, 16, 17]
 
 
-@pytest.mark.parametrize("key", ["nope", "no-such-essay:1", "contradictions-of-internationalism-from-above:999"])
+@pytest.mark.parametrize("key", ["nope", "no-such-essay:1", "contradictions-of-internationalism-from-above:999",
+                                 "contradictions-of-internationalism-from-above:" + "9" * 40,
+                                 "contradictions-of-internationalism-from-above:\u00b2"])
 async def test_unknown_passages_are_reported(library: Library, key: str):
     with pytest.raises((NotFound, InvalidInput)):
         await library.passage(key)

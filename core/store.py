@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5000
+# A checkpoint waits this long for another process's readers (a backup, `check`), then retries in the background:
+# every write of the bot queues behind it, and a member's click has 3 seconds to be answered.
+CHECKPOINT_WAIT_MS = 100
+CHECKPOINT_RETRY_S = 5.0
 MAX_ROWID = 2**63 - 1  # SQLite's largest integer key
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -55,6 +59,7 @@ class Store:
         self.path = path
         # One connection serves every task, so write transactions must not interleave.
         self._write_lock = asyncio.Lock()
+        self._checkpoint_retry: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
@@ -80,6 +85,8 @@ class Store:
         await self.close()
 
     async def close(self) -> None:
+        if self._checkpoint_retry is not None:
+            self._checkpoint_retry.cancel()  # closing the last connection checkpoints anyway
         await self._db.close()
 
     async def version(self) -> int:
@@ -153,15 +160,32 @@ class Store:
     async def checkpoint(self) -> bool:
         """Copy the WAL into the database file and truncate the WAL, so what was deleted survives in neither.
 
-        Waits for this connection's writes; returns False (and logs) if another connection's reader kept SQLite from
-        finishing, in which case older copies of deleted rows may remain in the WAL until the next checkpoint.
+        Returns False if another connection's reader kept SQLite from finishing within CHECKPOINT_WAIT_MS; the
+        checkpoint is then retried in the background until it finishes, and meanwhile older copies of deleted rows
+        remain in the WAL file.
         """
+        if await self._try_checkpoint():
+            return True
+        log.warning("checkpoint of %s could not finish: another connection is reading; retrying", self.path.name)
+        if self._checkpoint_retry is None or self._checkpoint_retry.done():
+            self._checkpoint_retry = asyncio.create_task(self._checkpoint_later())
+        return False
+
+    async def _try_checkpoint(self) -> bool:
         async with self._write_lock:
-            row = await self.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
-        busy = bool(row and row[0])
-        if busy:
-            log.warning("checkpoint of %s could not finish: another connection is reading", self.path.name)
-        return not busy
+            await self._db.execute(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
+            try:
+                row = await self.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                await self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return not (row and row[0])
+
+    async def _checkpoint_later(self) -> None:
+        while True:
+            await asyncio.sleep(CHECKPOINT_RETRY_S)
+            if await self._try_checkpoint():
+                log.info("checkpoint of %s finished", self.path.name)
+                return
 
     async def backup(self, destination: Path) -> None:
         """A consistent copy of the live database (SQLite's online backup), safe while the bot writes."""

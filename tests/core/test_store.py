@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 
 from core.errors import Conflict
+import core.store as store_module
 from core.store import Store, available_migrations
 
 
@@ -81,3 +84,27 @@ async def test_a_deleted_row_is_gone_from_the_files_after_a_checkpoint(store: St
     assert await store.checkpoint()
     assert secret not in store.path.read_bytes() and wal.stat().st_size == 0
     assert (await store.fetchone("SELECT organizer_role_id FROM guild_settings WHERE guild_id = 1"))[0] == 2
+
+
+async def test_a_reader_elsewhere_delays_a_checkpoint_briefly_then_it_finishes_in_the_background(
+        store: Store, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(store_module, "CHECKPOINT_RETRY_S", 0.05)
+    secret = os.urandom(32)
+    wal = store.path.with_name(store.path.name + "-wal")
+    await store.execute("CREATE TABLE scratch (value BLOB)")
+    await store.execute("INSERT INTO scratch (value) VALUES (?)", (secret,))
+    reader = sqlite3.connect(store.path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM scratch").fetchone()  # holds a snapshot that still has the secret
+    await store.execute("DELETE FROM scratch")
+    started = time.monotonic()
+    assert not await store.checkpoint()
+    # Far below the 5 s busy timeout, which every vote and command would otherwise queue behind.
+    assert time.monotonic() - started < store_module.BUSY_TIMEOUT_MS / 1000 / 2
+    await store.execute("INSERT INTO guild_settings (guild_id, organizer_role_id) VALUES (3, 4)")  # writes go on
+    reader.close()
+    for _ in range(100):
+        if wal.stat().st_size == 0:
+            break
+        await asyncio.sleep(0.05)
+    assert wal.stat().st_size == 0 and secret not in store.path.read_bytes()

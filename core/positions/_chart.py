@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from ._privacy import POOLED, Breakdown
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # support ... oppose, then the pooled private row in grey; debate options use the default cycle.
 _SCALE_COLOURS = ("#1a9850", "#91cf60", "#d9d9d9", "#fc8d59", "#d73027")
@@ -16,6 +20,14 @@ _POOLED_COLOUR = "#7f7f7f"
 def render_timeline(title: str, stances: Sequence[str], points: Sequence[tuple[date, Breakdown]],
                     *, on_scale: bool) -> bytes:
     """A stacked area chart of members per stance, one point per day of `points`; returns PNG bytes."""
+    buffer = io.BytesIO()
+    timeline_figure(title, stances, points, on_scale=on_scale).savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def timeline_figure(title: str, stances: Sequence[str], points: Sequence[tuple[date, Breakdown]],
+                    *, on_scale: bool) -> Figure:
+    """The chart as a matplotlib figure, to save or to inspect."""
     # Imported here: matplotlib costs ~0.4 s to import, and only charts need it.
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
     from matplotlib.figure import Figure
@@ -34,7 +46,9 @@ def render_timeline(title: str, stances: Sequence[str], points: Sequence[tuple[d
             axes.bar(days, values, bottom=bottom, label=label, color=colours[index] if colours else None, width=0.6)
             bottom += values[0]
     else:
-        axes.stackplot(days, series, labels=labels, colors=colours, step="post")
+        # Each day's counts hold until the next day; the last day (today) needs a next day too, or it has no width.
+        axes.stackplot(days + [days[-1] + timedelta(days=1)], [values + values[-1:] for values in series],
+                       labels=labels, colors=colours, step="post")
     locator = AutoDateLocator()
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
@@ -42,9 +56,7 @@ def render_timeline(title: str, stances: Sequence[str], points: Sequence[tuple[d
     axes.set_ylabel("members")
     axes.set_title(title if len(title) <= 70 else title[:69] + "\u2026")
     axes.legend(loc="upper left", fontsize="small", framealpha=0.8)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure
 
 
 def _count(counts: Breakdown, label: str) -> int:

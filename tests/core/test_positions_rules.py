@@ -17,7 +17,7 @@ from core.positions import (MIN_GROUP, POOLED, SCALE, Ballot, Entry, Topic, ball
                             report_csv)
 from core.positions._model import clean_reason, clean_topic_name, match_stance, topics_for_stance
 from core.positions._privacy import breakdown
-from core.positions._chart import render_timeline
+from core.positions._chart import render_timeline, timeline_figure
 from core.positions._summary import direction, summarize, timeline
 
 NOW = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
@@ -252,6 +252,22 @@ def test_a_timeline_of_several_days_draws_as_a_full_size_png(topic):
     assert len(points) > 1
     png = render_timeline(topic.name, topic.stances, points, on_scale=topic.on_scale)
     assert imread(io.BytesIO(png), format="png").shape[:2] == (450, 800)
+
+
+def test_the_chart_draws_each_day_one_day_wide_today_included():
+    # three members took a stance yesterday and three more today: the chart must show today's six
+    entries = [entry(m, "support", 1) for m in (1, 2, 3)] + [entry(m, "oppose", 0.1) for m in (4, 5, 6)]
+    points = timeline(scale_topic(1), entries, visible=set(), now=NOW)
+    assert [b.total for _, b in points] == [3, 6]
+    figure = timeline_figure("China policy", SCALE, points, on_scale=True)
+    drawn = sum(area(path.vertices) for layer in figure.axes[0].collections for path in layer.get_paths())
+    assert drawn == pytest.approx(3 + 6)  # in member-days: each count held for one day
+
+
+def area(vertices) -> float:
+    """The area of a polygon (shoelace formula)."""
+    xs, ys = vertices[:, 0], vertices[:, 1]
+    return abs(sum(xs[i] * ys[i + 1] - xs[i + 1] * ys[i] for i in range(len(xs) - 1))) / 2
 
 
 def test_a_long_timeline_is_sampled_but_ends_today():

@@ -26,7 +26,7 @@ from ._summary import Summary, summarize, timeline
 
 log = logging.getLogger(__name__)
 
-SIMILAR_SCORE = 85  # rapidfuzz token_sort_ratio on folded names: "china policy" ~ "chinas policy", not "housing"
+SIMILAR_SCORE = 85  # rapidfuzz token_sort_ratio on loose names: "china policy" ~ "chinas policy", not "housing"
 AUTOCOMPLETE_SCORE = 65  # rapidfuzz WRatio while typing: "chna" still finds "China policy", "chin" not "Housing"
 ForgetVotes = Callable[..., Awaitable[int]]  # core.debates.forget_member(db, *, guild_id, member_id, topic_id)
 ReadBallots = Callable[..., Awaitable[list[Ballot]]]  # core.debates.ballots_of(db, *, guild_id, member_id)
@@ -138,13 +138,14 @@ class PositionLog:
     async def similar(self, guild_id: int, name: str, *, limit: int = 3) -> list[Topic]:
         """Topics whose names are close to `name` (including the same name typed differently), best first.
 
-        Names with different numbers are never close: "Budget 2025" is not "Budget 2026".
+        Punctuation counts as a space, and the same letters spaced differently are the same name: "Rent-control",
+        "rent/control" and "RentControl" are all close to "Rent control". Names with different numbers are never
+        close: "Budget 2025" is not "Budget 2026".
         """
         rows = await self._store.fetchall(_TOPIC_SELECT + " WHERE guild_id = ?", (guild_id,))
-        choices = {row["id"]: row["folded"] for row in rows}
         wanted = fold(" ".join(name.split()))
-        choices = {topic_id: folded for topic_id, folded in choices.items() if _numbers(folded) == _numbers(wanted)}
-        best = process.extract(wanted, choices, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILAR_SCORE, limit=limit)
+        choices = {row["id"]: _loose(row["folded"]) for row in rows if _numbers(row["folded"]) == _numbers(wanted)}
+        best = process.extract(_loose(wanted), choices, scorer=_closeness, score_cutoff=SIMILAR_SCORE, limit=limit)
         by_id = {row["id"]: row for row in rows}
         return [await self._topic(by_id[topic_id]) for _, _, topic_id in best]
 
@@ -307,5 +308,18 @@ def _numbers(folded: str) -> list[str]:
     return _NUMBER.findall(folded)
 
 
+def _loose(folded: str) -> str:
+    """A folded name with punctuation as spaces, for comparing: "rent-control" reads as "rent control"."""
+    return " ".join(_PUNCTUATION.sub(" ", folded).split()) or folded
+
+
+def _closeness(typed: str, name: str, **kwargs) -> float:
+    """A rapidfuzz scorer on loose names: token_sort_ratio, but 100 for the same letters spaced differently."""
+    if typed.replace(" ", "") == name.replace(" ", ""):
+        return 100
+    return fuzz.token_sort_ratio(typed, name, **kwargs)
+
+
 _NUMBER = re.compile(r"\d+")
+_PUNCTUATION = re.compile(r"[\W_]+")
 _TOPIC_SELECT = "SELECT id, guild_id, name, folded, debate_id, created_at FROM position_topics"

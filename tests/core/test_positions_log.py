@@ -162,6 +162,22 @@ async def test_names_close_to_an_existing_topic_are_found(positions, typed, foun
     assert [t.name for t in similar] == (["China policy"] if found else [])
 
 
+@pytest.mark.parametrize(("existing", "typed", "found"), [
+    ("Rent control", "Rent-control", True),
+    ("Rent control", "rent / control", True),
+    ("Rent control", "RentControl", True),
+    ("Rent control", "control, rent", True),
+    ("Rent-control", "rent control", True),
+    ("Co-op housing", "coop housing", True),
+    ("Rent control", "Pest control", False),
+    ("Rent control", "Rent", False),
+    ("Rent-control 2025", "rent control 2026", False),
+])
+async def test_names_differing_in_punctuation_or_spacing_are_close(positions, existing, typed, found):
+    await positions.set_stance_on_new_topic(GUILD, ROSA, existing, "support")
+    assert [t.name for t in await positions.similar(GUILD, typed)] == ([existing] if found else [])
+
+
 @pytest.mark.parametrize(("existing", "typed"), [("Budget 2025", "Budget 2026"), ("topic 0", "topic 1")])
 async def test_names_that_differ_in_a_number_are_different_topics(positions, existing, typed):
     await positions.set_stance_on_new_topic(GUILD, ROSA, existing, "support")

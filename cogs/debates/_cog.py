@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 from datetime import timedelta
@@ -12,8 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from core.debates import (MAX_MOTION, MAX_OUTCOME, Debate, Format, build_spec, export_csv, parse_duration,
-                          render_results)
+from core.debates import MAX_MOTION, MAX_OUTCOME, Debate, Format, build_spec, export_csv, parse_duration
 from core.errors import BotError, InvalidInput
 from core.library import SearchResult
 
@@ -21,8 +19,8 @@ from ..utils import limits
 from ..utils.checks import organizers_only
 from ..utils.limits import cap
 from ._embeds import (build_debate_embed, build_hidden_embed, build_list_embed, build_passage_embeds,
-                      build_results_embed, jump_url, pack_embeds, worded_for_discord)
-from ._live import CHART_NAME, DeadlineScheduler, LiveTallies
+                      jump_url, pack_embeds, worded_for_discord)
+from ._live import DeadlineScheduler, LiveTallies, with_chart
 from ._views import DYNAMIC_ITEMS, answer_reason_form, build_vote_view
 
 log = logging.getLogger(__name__)
@@ -239,9 +237,8 @@ class Debates(commands.GroupCog, group_name="debate"):
             await interaction.response.send_message(embed=build_hidden_embed(results), ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        chart = await asyncio.to_thread(render_results, results)
-        embed = build_results_embed(results).set_image(url=f"attachment://{CHART_NAME}")
-        await interaction.followup.send(embed=embed, file=discord.File(io.BytesIO(chart), CHART_NAME), ephemeral=True)
+        embed, files = await with_chart(results)
+        await interaction.followup.send(embed=embed, files=files, ephemeral=True)
 
     @app_commands.command(name="list")
     async def list_debates(self, interaction: discord.Interaction) -> None:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import aiohttp
 import discord
 
-from core.debates import Debate, DebateRepo, render_results
+from core.debates import Debate, DebateRepo, Results, render_results
 
 from ._embeds import build_debate_embed, build_results_embed
 
@@ -26,6 +26,19 @@ log = logging.getLogger(__name__)
 EDIT_INTERVAL = 5.0
 RETRY_AFTER = 60.0  # seconds before results that could not be posted are tried again
 CHART_NAME = "results.png"
+
+
+async def with_chart(results: Results) -> tuple[discord.Embed, list[discord.File]]:
+    """The results embed and its chart, or the embed alone if the chart will not draw: results without their
+    chart beat no results (and a retry that would fail the same way every minute)."""
+    embed = build_results_embed(results)
+    try:
+        chart = await asyncio.to_thread(render_results, results)
+    except Exception:  # whatever matplotlib raises on some member's text; logged, never shown to members
+        log.exception("could not draw the results chart of debate %s; showing its results without it",
+                      results.debate.id)
+        return embed, []
+    return embed.set_image(url=f"attachment://{CHART_NAME}"), [discord.File(io.BytesIO(chart), CHART_NAME)]
 
 
 class LiveTallies:
@@ -66,10 +79,8 @@ class LiveTallies:
             pending.cancel()
         async with self._lock.setdefault(debate.id, asyncio.Lock()):
             results = await self._debates.results(debate)
-            chart = await asyncio.to_thread(render_results, results)
-            embed = build_results_embed(results).set_image(url=f"attachment://{CHART_NAME}")
-            return await self._edit(debate, embed=embed, attachments=[discord.File(io.BytesIO(chart), CHART_NAME)],
-                                    view=None)
+            embed, files = await with_chart(results)
+            return await self._edit(debate, embed=embed, attachments=files, view=None)
 
     async def _edit(self, debate: Debate, **fields) -> bool:
         """Edit the debate's message; False only for failures worth retrying (a deleted message is not one)."""
@@ -159,8 +170,8 @@ class DeadlineScheduler:
         try:
             return await self._on_settled(debate, what)
         except Exception:
-            # The one broad catch that is right: this loop serves every debate, and the ones settled in the same
-            # pass must still be announced when one announcement fails (a network error, a chart that will not
-            # draw). The close itself is committed; the failure is logged and the results are tried again later.
+            # A broad catch that is right: this loop serves every debate, and the ones settled in the same pass
+            # must still be announced when one announcement fails (a network error, a busy database). The close
+            # itself is committed; the failure is logged and the results are tried again later.
             log.exception("could not announce that debate %s %s", debate.id, what)
             return False

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from core.debates import DebateRepo, Format, build_spec, export_csv, forget_member, render_results
+from core.debates._chart import results_figure
 from core.spreadsheet import safe_cell
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -58,6 +59,19 @@ async def test_the_chart_is_a_png(store, format):
     if format is Format.OXFORD:
         debate = await repo.advance(1, debate.id)
     assert render_results(await repo.results(debate)).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+@pytest.mark.parametrize("motion", ["Raise dues from $5 to $10 per month?", "Raise $5k (50% of goal) or $10k?"])
+async def test_dollar_signs_in_motions_and_options_are_drawn_as_written_not_as_math(store, motion):
+    repo = DebateRepo(store)
+    spec = build_spec(motion=motion, format=Format.POLL, options="From $5 to $10 | $5k (50%) or $10k | Keep $5")
+    debate = await repo.start(spec, guild_id=1, channel_id=2, author_id=3, now=T0)
+    results = await repo.results(debate)
+    assert render_results(results).startswith(b"\x89PNG")
+    axes = results_figure(results).axes[0]
+    texts = [axes.title, *axes.get_yticklabels()]
+    assert [t.get_text() for t in texts] == [motion, "From $5 to $10", "$5k (50%) or $10k", "Keep $5"]
+    assert not any(t.get_parse_math() for t in texts)
 
 
 async def test_exported_reasons_and_options_cannot_run_as_spreadsheet_formulas(store):

@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import sqlite3
+import sys
 import threading
 
 import pytest
@@ -120,6 +121,25 @@ async def test_results_refused_with_their_chart_are_posted_without_it(fake, chap
     assert 'results' in closed.embeds[0]['title'] and closed.attachments == [] and 'image' not in closed.embeds[0]
     thread = fake.threads_of(fake.default_channel)[0]
     await fake.wait_for(lambda: any('results are on the debate message' in m.content for m in thread.visible_messages()))
+
+
+async def test_results_whose_chart_will_not_draw_are_posted_and_shown_without_it(fake, chapter_bot, org, monkeypatch,
+                                                                                   caplog):
+    def broken_chart(results):
+        raise ValueError('matplotlib could not draw this')
+
+    monkeypatch.setattr(sys.modules['cogs.debates._live'], 'render_results', broken_chart)  # the loaded cog's
+    message, _ = await open_debate(fake, org, motion=MOTION, format='poll', options='Yes | No')
+    did = str(debate_id(message))
+    await reply_to(await fake.click(member(fake, 'eve'), message, f'debate:vote:{did}:0'))
+    await reply_to(await fake.slash(org, 'debate close', debate=did))
+    closed = await fake.wait_for(lambda: fresh(fake, message).components == [] and fresh(fake, message), 8)
+    assert 'results' in closed.embeds[0]['title'] and closed.attachments == [] and 'image' not in closed.embeds[0]
+    shown = await (await fake.slash(org, 'debate results', debate=did)).message()
+    assert '1 (100%)' in shown.embeds[0]['description'] and shown.attachments == []
+    assert 'Outcome recorded' in await reply_to(await fake.slash(org, 'debate outcome', debate=did, text='Adopted'))
+    await fake.wait_for(lambda: 'Adopted' in str(fresh(fake, message).embeds[0]['fields']), 8)
+    assert 'could not draw the results chart of debate' in caplog.text and 'ValueError' in caplog.text
 
 
 async def test_an_oxford_debate_advances_closes_and_reports_the_shift_with_a_chart(fake, chapter_bot, org):

@@ -103,6 +103,16 @@ async def _insert_topic(db: aiosqlite.Connection, *, guild_id: int, name: str, s
     return topic_id
 
 
+async def _still_there(db: aiosqlite.Connection, guild_id: int, topic: Topic) -> None:
+    """Refuses a topic removed since it was read: a question holds it for minutes, and a removed topic's id can be
+    reused by the next new topic."""
+    async with db.execute("SELECT 1 FROM position_topics WHERE id = ? AND guild_id = ? AND name = ?",
+                          (topic.id, guild_id, topic.name)) as cursor:
+        if await cursor.fetchone() is None:
+            raise NotFound(f"The topic '{topic.name}' was removed in the meantime; nothing was changed. "
+                           "Run the command again.")
+
+
 async def _stances(db: aiosqlite.Connection, topic_id: int) -> tuple[str, ...]:
     async with db.execute("SELECT label FROM position_stances WHERE topic_id = ? ORDER BY rank",
                           (topic_id,)) as cursor:
@@ -181,6 +191,7 @@ class PositionLog:
         reason = clean_reason(reason)
         at = self._clock()
         async with self._store.transaction() as db:
+            await _still_there(db, guild_id, topic)
             await log_stance(db, guild_id=guild_id, topic_id=topic.id, member_id=member_id, stance=stance,
                              reason=reason, passage=passage, source=MEMBER_SOURCE, at=at)
         return Entry(topic.name, member_id, stance, reason, passage, MEMBER_SOURCE, parse_stamp(stamp(at)))
@@ -255,6 +266,8 @@ class PositionLog:
         if topic is not None:
             where, params = where + " AND topic_id = ?", params + [topic.id]
         async with self._store.transaction() as db:
+            if topic is not None:
+                await _still_there(db, guild_id, topic)
             async with db.execute(f"SELECT DISTINCT topic_id FROM position_entries WHERE {where}", params) as cursor:
                 touched = [row[0] for row in await cursor.fetchall()]
             cursor = await db.execute(f"DELETE FROM position_entries WHERE {where}", params)

@@ -223,6 +223,30 @@ async def test_the_current_stance_is_the_latest_and_history_keeps_all(positions,
     assert [(e.stance, e.reason) for e in history] == [("oppose", "first thoughts"), ("lean support", None)]
 
 
+async def removed_topic_whose_id_was_reused(positions):
+    """A topic read before its last holder forgot it, after a new topic took its id."""
+    await positions.set_stance_on_new_topic(GUILD, ROSA, "Housing", "support")
+    removed = await positions.topic(GUILD, "Housing")
+    await positions.forget(GUILD, ROSA, removed)
+    await positions.set_stance_on_new_topic(GUILD, ROSA, "China policy", "oppose")
+    assert (await positions.topic(GUILD, "China policy")).id == removed.id
+    return removed
+
+
+async def test_a_stance_on_a_topic_removed_meanwhile_is_refused_not_logged_on_another(positions, store):
+    removed = await removed_topic_whose_id_was_reused(positions)
+    with pytest.raises(NotFound, match="'Housing' was removed in the meantime"):
+        await positions.set_stance(GUILD, KARL, removed, "support")
+    assert await entry_count(store) == 1
+
+
+async def test_forgetting_a_topic_removed_meanwhile_erases_nothing_of_another(positions, store):
+    removed = await removed_topic_whose_id_was_reused(positions)
+    with pytest.raises(NotFound, match="removed in the meantime"):
+        await positions.forget(GUILD, ROSA, removed)
+    assert [e.topic for e in await positions.history(GUILD, ROSA)] == ["China policy"]
+
+
 async def test_a_members_stances_stay_in_their_server(positions):
     await positions.set_stance_on_new_topic(GUILD, ROSA, "China policy", "support")
     assert await positions.current(OTHER_GUILD, ROSA) == []

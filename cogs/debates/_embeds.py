@@ -186,16 +186,20 @@ def _turnout(results: Results) -> str:
 def _winner(results: Results) -> str:
     if results.shift is not None:
         winner = results.shift.winner
-        return f"**{winner}** (gained most)" if winner else "No winner: neither side gained more"
-    leaders = results.tally.leaders
-    if not leaders:
-        return "Nobody voted"
-    text = f"**{leaders[0]}**" if len(leaders) == 1 else "Tie: " + ", ".join(f"**{l}**" for l in leaders)
-    blocks = results.tally.counts[3] if results.debate.format is Format.PROPOSAL else 0
-    text += f" \u2014 {blocks} block{'s' if blocks != 1 else ''}" if blocks else ""
+        if not winner:
+            return "No winner: neither side gained more"
+        text, standing = f"**{winner}** (gained most)", f"gained most: **{winner}**"
+    else:
+        leaders = results.tally.leaders
+        if not leaders:
+            return "Nobody voted"
+        text = f"**{leaders[0]}**" if len(leaders) == 1 else "Tie: " + ", ".join(f"**{l}**" for l in leaders)
+        blocks = results.tally.counts[3] if results.debate.format is Format.PROPOSAL else 0
+        text += f" \u2014 {blocks} block{'s' if blocks != 1 else ''}" if blocks else ""
+        standing = f"most votes: {text}"
     if results.debate.quorum and not results.quorum_met:  # a result without quorum does not stand
         why = "the quorum was not met" if not results.debate.is_open else "no quorum yet"
-        text = f"None: {why} (most votes: {text})"
+        text = f"None: {why} ({standing})"
     return cap(text, limits.EMBED_FIELD_VALUE)
 
 

@@ -3,15 +3,15 @@ sections an upload may carry and however many essays; core's refusals shown with
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import discord
 import pytest
 
 from cogs.debates._cog import MAX_PASSAGES
-from cogs.debates._embeds import build_passage_embeds, pack_embeds, worded_for_discord
+from cogs.debates._embeds import build_passage_embeds, build_results_embed, pack_embeds, worded_for_discord
 from cogs.utils import limits
-from core.debates import DebateClosed, RoleRequired
+from core.debates import DebateClosed, DebateRepo, Format, RoleRequired, build_spec
 from core.errors import Conflict, Forbidden
 from core.library import SearchResult
 
@@ -64,3 +64,23 @@ def test_core_refusals_are_worded_for_discord_as_timestamps_and_role_mentions():
             with worded_for_discord():
                 raise error
         assert raised.value.message == shown
+
+
+@pytest.mark.parametrize(("quorum", "winner"), [(3, "None: the quorum was not met (gained most: **For**)"),
+                                                (2, "**For** (gained most)")])
+async def test_an_oxford_debate_short_of_its_quorum_names_no_winner(store, quorum, winner):
+    repo, t0 = DebateRepo(store), datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    spec = build_spec(motion="Join the coalition", format=Format.OXFORD, quorum=quorum)
+    debate = await repo.start(spec, guild_id=1, channel_id=2, author_id=3, now=t0)
+
+    async def vote(member: int, choice: int) -> None:
+        await repo.vote(1, debate.id, member_id=member, member_roles=set(), choices=(choice,), now=t0)
+
+    await vote(5, 1)
+    await vote(6, 2)
+    await repo.advance(1, debate.id)
+    await vote(5, 0)  # from Against to For
+    await vote(6, 2)
+    closed = await repo.close(1, debate.id, now=t0 + timedelta(hours=1))
+    fields = {f.name: f.value for f in build_results_embed(await repo.results(closed)).fields}
+    assert fields["Winner"] == winner

@@ -14,9 +14,11 @@ from ..utils.limits import cap
 
 COLOUR = discord.Colour.dark_red()
 BAR_WIDTH = 12
-LABEL_WIDTH = 16
+LABEL_WIDTH = 32  # a bar's label at most; a wider line wraps on a phone
 DASH, DOT, FULL, ELLIPSIS = "\u2014", "\u00b7", "\u2588", "\u2026"
 EXPORT_HINT = f"{ELLIPSIS} older entries left out: /position export has them all."
+FENCE = "```"
+BARS_ROOM = limits.EMBED_FIELD_VALUE - 2 * len(FENCE) - 2  # a field's code block less its fences and line breaks
 PRIVACY_NOTE = f"Members who keep their stances private are counted only in groups of at least {MIN_GROUP}."
 
 
@@ -98,12 +100,28 @@ def build_summary_embed(summary: Summary, *, chart: str | None) -> discord.Embed
 def bars(counts: Breakdown) -> str:
     """A code block of text bars: one row per stance (and the pooled private row when there is one)."""
     widest = max((row.count for row in counts.rows), default=0) or 1
+    # Labels as wide as the longest, up to LABEL_WIDTH, and narrower only as far as every row needs to fit
+    # (_fit keeps room for an ellipsis line).
+    room = (BARS_ROOM - 2) // max(1, len(counts.rows)) - len(f" {FULL * BAR_WIDTH} {widest}\n")
+    width = min(LABEL_WIDTH, room, max((len(row.label) for row in counts.rows), default=0))
     lines = []
-    for row in counts.rows:
+    for row, label in zip(counts.rows, _shortened([row.label for row in counts.rows], width), strict=True):
         filled = round(BAR_WIDTH * row.count / widest)
-        label = cap(row.label, LABEL_WIDTH).ljust(LABEL_WIDTH)
-        lines.append(f"{label} {FULL * filled}{DOT * (BAR_WIDTH - filled)} {row.count}")
+        lines.append(f"{label.ljust(width)} {FULL * filled}{DOT * (BAR_WIDTH - filled)} {row.count}")
     return _code_block(lines)
+
+
+def _shortened(labels: list[str], width: int) -> list[str]:
+    """Labels of at most `width` characters, long ones cut in the middle ("Endorse c…date A") where that keeps
+    distinct labels distinct: the start and end of a poll option usually tell it apart."""
+    def cut(label: str, tail: int) -> str:
+        return label if len(label) <= width else label[: width - 1 - tail] + ELLIPSIS + label[len(label) - tail:]
+
+    for tail in sorted(range(width), key=lambda tail: abs(tail - width // 3)):  # a third of it at the end first
+        shortened = [cut(label, tail) for label in labels]
+        if len(set(shortened)) == len(set(labels)):
+            return shortened
+    return [cut(label, width // 3) for label in labels]
 
 
 def changes(counts: Breakdown) -> str:
@@ -138,9 +156,8 @@ def _members(count: int) -> str:
 
 
 def _code_block(lines: list[str]) -> str:
-    fence = "```"
-    body = _fit(lines, ELLIPSIS, room=limits.EMBED_FIELD_VALUE - 2 * len(fence) - 2)
-    return f"{fence}\n{body}\n{fence}"
+    body = _fit(lines, ELLIPSIS, room=BARS_ROOM)
+    return f"{FENCE}\n{body}\n{FENCE}"
 
 
 def _fit(lines: list[str], more: str, *, room: int = limits.EMBED_DESCRIPTION) -> str:

@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 import discord
 import pytest
 
-from cogs.positions._embeds import (build_history_embed, build_mine_embed, build_summary_embed, build_topics_embed,
-                                    cited)
+from cogs.positions._embeds import (bars, build_history_embed, build_mine_embed, build_summary_embed,
+                                    build_topics_embed, cited)
 from cogs.utils import limits
 from core.library import PassageRecord
 from core.positions import Entry, Topic, TopicCount
+from core.positions._privacy import breakdown
 from core.positions._summary import summarize
 
 NOW = datetime(2026, 6, 30, tzinfo=UTC)
@@ -63,6 +64,30 @@ def test_summary_of_a_25_option_debate_with_long_labels_fits():
     embed = build_summary_embed(summarize(topic, entries, visible, NOW), chart="distribution.png")
     assert_within_limits(embed)
     assert embed.image.url == "attachment://distribution.png"
+
+
+def bar_labels(options: list[str], members: int) -> list[str]:
+    """The labels of the bars for `members` visible members spread over the options."""
+    counts = breakdown({member: options[member % len(options)] for member in range(members)}, options,
+                       visible=range(members))
+    value = bars(counts)
+    assert len(value) <= limits.EMBED_FIELD_VALUE
+    return [line.rsplit(" ", 2)[0].rstrip() for line in value.splitlines()[1:-1]]
+
+
+def test_poll_options_that_differ_only_at_the_end_are_shown_whole():
+    options = ["Endorse candidate A", "Endorse candidate B", "Abstain"]
+    assert bar_labels(options, 5) == options
+
+
+@pytest.mark.parametrize("options", [
+    [f"{'Option ' * 7}{n:02d}"[:55] for n in range(25)],  # told apart by their end
+    [f"{n:02d} {'option ' * 8}"[:55] for n in range(25)],  # by their start
+    [f"Endorse {name} for the {'steering ' * 3}committee" for name in ("Ana", "Bea", "Cy")],  # in the middle
+])
+def test_long_labels_are_shortened_but_every_stance_stays_distinct(options):
+    labels = bar_labels(options, 99_999)
+    assert len(labels) == len(options) and len(set(labels)) == len(options)
 
 
 @pytest.mark.parametrize("key, expected", [

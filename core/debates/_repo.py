@@ -288,7 +288,12 @@ def _may_vote(debate: Debate, member_roles: frozenset[int] | set[int], now: date
 
 async def _close(db: aiosqlite.Connection, debate: Debate, now: datetime) -> Debate:
     """Close inside the caller's transaction. A secret debate's key is deleted here: its hashes now lead nowhere.
-    A debate with hidden results writes its stance entries now, since entries written live would show the tally."""
+    A debate with hidden results writes its stance entries now, since entries written live would show the tally.
+    An Oxford debate whose scheduled closing vote began before the scheduler moved it there moves there now: the
+    ballots cast since were counted as closing votes, and the results must count them (the closed debate is never
+    announced as advanced: only open ones are)."""
+    if debate.round_at(now) != debate.round:
+        await db.execute("UPDATE debates SET round = 2 WHERE id = ?", (debate.id,))
     await db.execute("UPDATE debates SET closed_at = ? WHERE id = ?", (to_stamp(now), debate.id))
     await db.execute("DELETE FROM debate_ballot_keys WHERE debate_id = ?", (debate.id,))
     if debate.topic_id is not None and debate.hide_results:

@@ -208,6 +208,20 @@ async def test_a_scheduled_closing_vote_counts_from_its_time(repo):
     assert receipt.round == 2
 
 
+@pytest.mark.parametrize("closed_by", ["organizer", "deadline"])
+async def test_closing_votes_cast_before_the_scheduler_advanced_are_counted_at_close(repo, closed_by):
+    debate = await open_debate(repo, Format.OXFORD, advance_in=timedelta(hours=1), duration=timedelta(hours=2))
+    await vote(repo, debate, 5, AGAINST)
+    assert (await vote(repo, debate, 5, FOR, at=T0 + timedelta(hours=1, minutes=5))).round == 2  # not yet advanced
+    if closed_by == "organizer":
+        closed = await repo.close(GUILD, debate.id, now=T0 + timedelta(hours=1, minutes=10))
+    else:
+        [(closed, _)] = await repo.settle_due(now=T0 + timedelta(hours=3))  # the bot was down over both
+    results = await repo.results(closed)
+    assert closed.round == 2 and results.shift.before.counts == (0, 1, 0) and results.tally.counts == (1, 0, 0)
+    assert await repo.awaiting_advance_notice() == []  # a closing vote that is over is never announced
+
+
 async def test_settle_due_closes_past_deadlines_and_advances_scheduled_rounds(repo):
     ends = await open_debate(repo, duration=timedelta(hours=1))
     advances = await open_debate(repo, Format.OXFORD, advance_in=timedelta(hours=1), duration=timedelta(days=1))

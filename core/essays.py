@@ -102,8 +102,8 @@ def parse_essay(
         if kind == "heading":
             if not found_title and not paragraphs and section == "":
                 found_title = value
-            else:
-                section = _name(value)
+            elif paragraphs or section or fold(value) != fold(found_title or ""):
+                section = _name(value)  # the file's own title above the first paragraph is not a section
         else:
             paragraphs.append((section, value))
     if not paragraphs:

@@ -60,6 +60,17 @@ def test_plain_text_paragraphs_and_headings(body: str, expected):
     assert paragraphs(parse_essay(body.encode(), source="essay.txt")) == expected
 
 
+
+@pytest.mark.parametrize(("raw", "source"), [
+    (b"# Tenant Power\n\nRent strikes work.\n\n## Tactics\n\nOrganize the building.\n", "t.md"),
+    (b"---\ntitle: Tenant Power\n---\n# TENANT POWER\n\nRent strikes work.\n\n## Tactics\n\nOrganize the building.\n",
+     "t.md"),
+    (b"Tenant Power\n\nRent strikes work.\n\nTactics\n\nOrganize the building.\n", "t.txt"),
+])
+def test_the_files_own_title_is_not_a_section_when_the_title_is_given(raw: bytes, source: str):
+    essay = parse_essay(raw, source=source, title="Tenant Power")
+    assert paragraphs(essay) == [("", "Rent strikes work."), ("Tactics", "Organize the building.")]
+
 def test_first_title_like_line_of_plain_text_is_the_title():
     essay = parse_essay(b"A Plain Title\n\nBody sentence.\n", source="essay.txt")
     assert essay.title == "A Plain Title"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -16,7 +17,7 @@ from ..utils.limits import cap
 COLOUR = discord.Colour.dark_red()
 ELLIPSIS = "\u2026"
 # Room a quote gets in an embed description, leaving space for the context around it.
-QUOTE_ROOM = 1500
+QUOTE_ROOM = 1700
 CONTEXT_ROOM = 900
 _WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[\w'’\-]+")  # "U.S." is one word, as search folds it
 
@@ -49,16 +50,16 @@ def excerpt(text: str, matched: Sequence[str], room: int) -> str:
     return (ELLIPSIS if start else "") + text[start:end].strip() + (ELLIPSIS if end < len(text) else "")
 
 
-def quoted(text: str, matched: Sequence[str], room: int) -> str:
-    """A passage as an embed block quote: trimmed around the match, matched words bold, at most `room` + 200
-    characters. Bold markers and escapes take room too, so the excerpt shrinks until the whole fits: a cut
-    made afterwards could split a ** pair or lose the match."""
-    limit, size = room + 200, room
+def quoted(text: str, matched: Sequence[str], limit: int) -> str:
+    """A passage as an embed block quote of at most `limit` characters: trimmed around the match, matched words
+    bold. Bold markers and escapes take room too, so the excerpt shrinks until the whole fits: a cut made
+    afterwards could split a ** pair or lose the match."""
+    size = limit
     while True:
         block = "> " + highlight(excerpt(text, matched, size), matched).replace("\n", "\n> ")
         if len(block) <= limit or size <= 40:
             return cap(block, limit)
-        size -= len(block) - limit
+        size = min(size - 1, size * limit // len(block))  # in proportion: bold markers can double a quote
 
 
 def build_result_embed(result: SearchResult, *, index: int, total: int, query: str,
@@ -80,7 +81,7 @@ def build_result_embed(result: SearchResult, *, index: int, total: int, query: s
 
 def build_posted_quote_embed(passage: PassageRecord) -> discord.Embed:
     """A quote posted publicly in a discussion: the passage with its citation."""
-    embed = discord.Embed(description=quoted(passage.text, (), limits.EMBED_DESCRIPTION - 300), colour=COLOUR)
+    embed = discord.Embed(description=quoted(passage.text, (), limits.EMBED_DESCRIPTION - 100), colour=COLOUR)
     embed.set_author(name=cap(passage.title, limits.EMBED_AUTHOR))
     embed.set_footer(text=cap(f"{passage.citation} \u00b7 {passage.key}", limits.EMBED_FOOTER))
     return embed
@@ -101,18 +102,21 @@ def build_context_embed(passages: Sequence[PassageRecord], centre: str) -> disco
 
 
 def build_compare_embed(topic: str, results: Sequence[SearchResult]) -> discord.Embed:
-    """The best passage of each essay on a topic, one field per essay, all inside the 6,000-character total."""
+    """The best passage of each essay on a topic, one field per essay, sharing the 6,000-character total.
+    The field name says whose essay it is, so each citation needs only the section and paragraph."""
     title = cap(f"What the essays say about \u201c{topic}\u201d", limits.EMBED_TITLE)
     shown = list(results[: limits.EMBED_FIELDS])
     footer = f"{len(results) - len(shown)} more essays also touch on this; narrow the topic." if len(results) > len(shown) else ""
-    room = min(limits.EMBED_FIELD_VALUE, (limits.EMBED_TOTAL - len(title) - len(footer) - 20) // len(shown))
+    room = min(limits.EMBED_FIELD_NAME + limits.EMBED_FIELD_VALUE,
+               (limits.EMBED_TOTAL - len(title) - len(footer)) // len(shown))
     embed = discord.Embed(title=title, colour=COLOUR)
     for result in shown:
-        name = cap(result.title, min(limits.EMBED_FIELD_NAME, room // 4))
-        cite = cap(f"\n\u2014 {result.citation}", (room - len(name)) // 3)
-        value = room - len(name) - len(cite)
-        embed.add_field(name=name, value=cap(quoted(result.text, result.matched, max(40, value - 220)), value) + cite,
-                        inline=False)
+        byline = f"{result.title} \u2014 {result.author}" if result.author else result.title
+        name = cap(byline, min(limits.EMBED_FIELD_NAME, room // 4))
+        section = f"\u00a7 {cap(result.section, 60)}, " if result.section else ""
+        where = f"\n\u2014 {section}\u00b6{result.paragraph}"
+        value = min(limits.EMBED_FIELD_VALUE, room - len(name)) - len(where)
+        embed.add_field(name=name, value=quoted(result.text, result.matched, value) + where, inline=False)
     if footer:
         embed.set_footer(text=footer)
     return embed
@@ -130,20 +134,40 @@ def build_library_pages(essays: Sequence[EssayInfo]) -> list[discord.Embed]:
             .set_footer(text=f"Page {n} of {len(pages)}") for n, page in enumerate(pages, 1)]
 
 
-def build_reading_pages(info: EssayInfo, passages: Sequence[PassageRecord]) -> list[discord.Embed]:
-    """An essay to read, a section (or part of a long one) per page."""
+def build_reading_pages(info: EssayInfo, passages: Sequence[PassageRecord]) -> list[tuple[str, discord.Embed]]:
+    """An essay to read, a section (or part of a long one) per page, each page with its section's name.
+    Sections follow the essay's order: two sections with the same heading stay two."""
+    room = limits.EMBED_DESCRIPTION - 300
     pages: list[tuple[str, str]] = []
-    sections = list(dict.fromkeys(p.section for p in passages))
-    for section in sections:
-        lines = [f"`\u00b6{p.paragraph}` {discord.utils.escape_markdown(p.text)}" for p in passages if p.section == section]
-        lines = [cap(line, limits.EMBED_DESCRIPTION - 300) for line in lines]
-        pages += [(section, chunk) for chunk in _pack(lines, limits.EMBED_DESCRIPTION - 300)]
+    for section, group in itertools.groupby(passages, key=lambda p: p.section):
+        lines = [line for passage in group for line in _reading_lines(passage, room)]
+        pages += [(section, chunk) for chunk in _pack(lines, room)]
     byline = f" \u2014 {info.author}" if info.author else ""
     return [
-        discord.Embed(title=cap(f"{info.title}{byline}", limits.EMBED_TITLE), description=body, colour=COLOUR)
-        .set_footer(text=cap(f"{section or 'Opening'} \u00b7 page {n} of {len(pages)}", limits.EMBED_FOOTER))
+        (section, discord.Embed(title=cap(f"{info.title}{byline}", limits.EMBED_TITLE), description=body,
+                                colour=COLOUR)
+         .set_footer(text=cap(f"{section or 'Opening'} \u00b7 page {n} of {len(pages)}", limits.EMBED_FOOTER)))
         for n, (section, body) in enumerate(pages, 1)
     ]
+
+
+def _reading_lines(passage: PassageRecord, room: int) -> list[str]:
+    """A paragraph as lines of at most `room` characters: a long one goes on over several, cut between words."""
+    text = discord.utils.escape_markdown(passage.text)
+    lines: list[str] = []
+    while text:
+        head = f"`\u00b6{passage.paragraph}`{' (continued)' if lines else ''} "
+        fit = room - len(head)
+        if len(text) <= fit:
+            lines.append(head + text)
+            break
+        cut = text.rfind(" ", fit // 2, fit)
+        cut = cut if cut > 0 else fit
+        while text[cut - 1] == "\\":  # never part an escape from the character it escapes
+            cut -= 1
+        lines.append(head + text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return lines
 
 
 def _pack(lines: Sequence[str], room: int) -> list[str]:

@@ -12,6 +12,7 @@ from discord.ext import commands
 from core.errors import InvalidInput
 from core.essays import ESSAY_SUFFIXES
 
+from ..utils import limits
 from ..utils.checks import organizers_only
 from ..utils.views import ConfirmView
 from ._autocomplete import essay_choices, namespace_value, resolve_essay, section_choices
@@ -53,11 +54,13 @@ class Essays(commands.GroupCog, group_name="essay"):
         pages = build_reading_pages(info, await self.library.passages(slug, guild=guild))
         start = 0
         if section:
-            sections = [(page.footer.text or "").rsplit(" \u00b7 page", 1)[0] for page in pages]
-            if section not in sections:
+            # Autocomplete values hold at most 100 characters of a section name, so that much has to match.
+            wanted = section.casefold()[: limits.CHOICE_NAME]
+            start = next((n for n, (name, _) in enumerate(pages) if name.casefold()[: limits.CHOICE_NAME] == wanted),
+                         None)
+            if start is None:
                 raise InvalidInput(f"That essay has no section called \u201c{section[:100]}\u201d.")
-            start = sections.index(section)
-        await self._send_pages(interaction, pages, start)
+        await self._send_pages(interaction, [embed for _, embed in pages], start)
 
     @read.autocomplete("essay")
     async def read_essay(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -35,7 +35,10 @@ def test_compare_fits_any_number_of_essays_with_long_titles(essays: int):
     embed = build_compare_embed("x" * 100, [result(n) for n in range(essays)])
     assert_within_limits(embed)
     assert len(embed.fields) == min(essays, 25)
-    assert all("\u2014 " in f.value for f in embed.fields)  # every field keeps a citation
+    for n, field in enumerate(embed.fields):
+        quote, _, where = field.value.rpartition("\n\u2014 ")
+        assert where.endswith(f"\u00b6{n}")  # the paragraph is always cited, however many essays share the room
+        assert len(quote) >= 80 and "**word**" in quote
 
 
 def test_result_posted_and_context_embeds_fit_huge_passages():
@@ -50,14 +53,35 @@ def test_library_and_reading_pages_fit_a_big_library():
     pages = build_library_pages(infos)
     assert len(pages) > 1 and all(len(page) <= 6000 for page in pages)
     reading = build_reading_pages(infos[0], [record(n, "y " * 2500) for n in range(1, 30)])
-    assert all(len(page) <= 6000 and len(page.description) <= 4096 for page in reading)
+    assert all(len(page) <= 6000 and len(page.description) <= 4096 for _, page in reading)
+
+
+def test_reading_keeps_sections_in_essay_order_even_when_two_share_a_heading():
+    info = EssayInfo("e", "Title", "", "", "", "upload", 4, 3)
+    passages = [PassageRecord(f"e:{n}", "e", "Title", "", section, n, f"Paragraph {n}.")
+                for n, section in enumerate(["Objections", "Part two", "Objections"], 1)]
+    pages = build_reading_pages(info, passages)
+    assert [(section, page.description) for section, page in pages] == [
+        ("Objections", "`\u00b61` Paragraph 1."), ("Part two", "`\u00b62` Paragraph 2."),
+        ("Objections", "`\u00b63` Paragraph 3.")]
+
+
+def test_a_paragraph_longer_than_a_page_goes_on_over_the_next_with_nothing_lost():
+    info = EssayInfo("e", "Title", "", "", "", "upload", 1, 1)
+    text = " ".join(f"w{i}*" for i in range(3000))  # every word ends in markup that must stay escaped
+    pages = build_reading_pages(info, [PassageRecord("e:7", "e", "Title", "", "", 7, text)])
+    bodies = [page.description for _, page in pages]
+    assert len(bodies) > 1 and all(len(body) <= 4096 for body in bodies)
+    assert bodies[0].startswith("`\u00b67` ") and all(b.startswith("`\u00b67` (continued) ") for b in bodies[1:])
+    rejoined = " ".join(b.split(" ", 1 if b is bodies[0] else 2)[-1] for b in bodies)
+    assert rejoined == text.replace("*", "\\*")
 
 
 def test_a_trimmed_quote_keeps_its_match_bold_and_every_bold_pair_whole():
     text = ("*union* _union_ " * 150) + "the final word is solidarity."  # markup to escape, matches to bold
-    block = quoted(text, ("union", "solidarity"), 300)
+    block = quoted(text, ("union", "solidarity"), 500)
     assert len(block) <= 500 and block.count("**") % 2 == 0 and "**union**" in block
-    tail = quoted("filler " * 400 + "and then solidarity at the very end.", ("solidarity",), 300)
+    tail = quoted("filler " * 400 + "and then solidarity at the very end.", ("solidarity",), 500)
     assert "**solidarity**" in tail and tail.startswith("> \u2026")
 
 

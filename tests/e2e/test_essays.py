@@ -69,6 +69,17 @@ async def test_an_organizer_adds_an_essay_that_is_searchable_at_once(fake: FakeD
     assert found.embeds[0]["footer"]["text"].startswith("Tenant Power \u2014 Local 12, \u00a7 Tactics, \u00b62")
 
 
+
+async def test_a_section_with_a_name_longer_than_a_choice_can_still_be_opened(fake: FakeDiscord, organizer: Member):
+    heading = "The long road from tenant unions to dual power, " * 3  # 147 characters; choices hold 100
+    body = f"# Long Sections\n\nOpening words.\n\n## {heading}\n\nThe paragraph under it.\n"
+    await (await upload(fake, organizer, "long.md", body.encode(), title="Long Sections"))[0].message()
+    [choice] = await (await fake.autocomplete(organizer, "essay read", focused="section", typed="",
+                                              essay="long-sections")).choices()
+    assert len(choice["value"]) == 100
+    page = await (await fake.slash(organizer, "essay read", essay="long-sections", section=choice["value"])).response()
+    assert "The paragraph under it." in page.embeds[0]["description"]
+
 async def test_an_uploaded_essay_posts_without_pinging_anyone(fake: FakeDiscord, organizer: Member):
     await (await upload(fake, organizer, "tenants.md", NEW_ESSAY.encode(), title="Tenant Power"))[0].message()
     found = await (await fake.slash(organizer, "quote", query="rent strikes work")).message()

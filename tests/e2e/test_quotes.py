@@ -160,8 +160,8 @@ async def test_compare_gives_one_field_per_essay(fake: FakeDiscord, member: Memb
     message = await ix.message()
     fields = message.embeds[0]["fields"]
     assert message.ephemeral
-    assert {f["name"] for f in fields} == {"The contradictions of internationalism from above",
-                                           "Building International Socialism In A New Era"}
+    assert {f["name"] for f in fields} == {"The contradictions of internationalism from above \u2014 Travis S.",
+                                           "Building International Socialism In A New Era \u2014 Red Star caucus of DSA"}
     assert all(len(f["value"]) <= 1024 and "\u00b6" in f["value"] for f in fields)
 
 

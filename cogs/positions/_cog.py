@@ -301,7 +301,7 @@ class Positions(commands.GroupCog, group_name="position"):
     @app_commands.autocomplete(topic=topic_autocomplete)
     @organizers_only()
     async def report(self, interaction: discord.Interaction, topic: str) -> None:
-        """Organizers: a CSV of a topic's distribution over time; names only of members who chose visible.
+        """Organizers: a CSV of a topic's distribution each day (UTC); names only of members who chose visible.
 
         Parameters
         ----------
@@ -310,11 +310,12 @@ class Positions(commands.GroupCog, group_name="position"):
         """
         chosen = await self.positions.topic(interaction.guild_id, topic)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        points = await self.positions.timeline(interaction.guild_id, chosen)
+        points = await self.positions.timeline(interaction.guild_id, chosen, every_day=True)
         named = {member for _, counts in points for row in counts.rows for member in row.named}
         names = {member: await _display_name(interaction.guild, member) for member in sorted(named)}
         data = report_csv(points, names)
-        await interaction.followup.send(f"Distribution of \u201c{chosen.name}\u201d by day.", ephemeral=True,
+        await interaction.followup.send(f"Distribution of \u201c{chosen.name}\u201d at the end of each day (UTC).",
+                                        ephemeral=True,
                                         file=discord.File(io.BytesIO(data), filename="position-report.csv"))
 
     # -- helpers -----------------------------------------------------------------------------------------------

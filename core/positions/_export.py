@@ -38,10 +38,10 @@ def ballots_csv(ballots: Sequence[Ballot]) -> bytes:
 
 
 def report_csv(points: Sequence[tuple[date, Breakdown]], names: Mapping[int, str]) -> bytes:
-    """One row per day and stance: members counted, and the names of those who chose to be visible."""
+    """One row per day (UTC) and stance: members counted, and the names of those who chose to be visible."""
     rows = ([day.isoformat(), row.label, row.count, "; ".join(names.get(m, str(m)) for m in row.named)]
             for day, counts in points for row in counts.rows)
-    return _csv(["date", "stance", "members", "visible_members"], rows)
+    return _csv(["date_utc", "stance", "members", "visible_members"], rows)
 
 
 def _entry_dict(entry: Entry) -> dict[str, str]:

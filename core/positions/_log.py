@@ -22,7 +22,7 @@ from ..text import fold
 from ._model import (MAX_TOPIC_NAME, MEMBER_SOURCE, SCALE, Ballot, Entry, Topic, clean_reason, clean_topic_name,
                      match_stance, parse_stamp, stamp)
 from ._privacy import MIN_GROUP, Breakdown
-from ._summary import Summary, summarize, timeline
+from ._summary import MAX_POINTS, Summary, summarize, timeline
 
 log = logging.getLogger(__name__)
 
@@ -252,9 +252,11 @@ class PositionLog:
         entries = await self._entries("e.topic_id = ?", (topic.id,))
         return summarize(topic, entries, await self.visible_members(guild_id), self._clock())
 
-    async def timeline(self, guild_id: int, topic: Topic) -> list[tuple[date, Breakdown]]:
+    async def timeline(self, guild_id: int, topic: Topic, *, every_day: bool = False) -> list[tuple[date, Breakdown]]:
+        """The distribution day by day (UTC); a chart's longer history is sampled, a report's (`every_day`) is not."""
         entries = await self._entries("e.topic_id = ?", (topic.id,))
-        return timeline(topic, entries, await self.visible_members(guild_id), self._clock())
+        return timeline(topic, entries, await self.visible_members(guild_id), self._clock(),
+                        max_points=None if every_day else MAX_POINTS)
 
     async def forget(self, guild_id: int, member_id: int, topic: Topic | None = None) -> Forgotten:
         """Erase the member's entries (all, or on one topic) and their debate votes, in one transaction.

@@ -89,16 +89,27 @@ def _after_debate(topic: Topic, entries: Sequence[Entry], current: dict[int, str
     return breakdown(moved, direction_labels(topic), visible)
 
 
-def timeline(topic: Topic, entries: Sequence[Entry], visible: Collection[int],
-             now: datetime) -> list[tuple[date, Breakdown]]:
-    """The distribution at the end of each day (or every few days) from the topic's first day to today."""
+def timeline(topic: Topic, entries: Sequence[Entry], visible: Collection[int], now: datetime, *,
+             max_points: int | None = MAX_POINTS) -> list[tuple[date, Breakdown]]:
+    """The distribution at the end of each UTC day (or every few days, past `max_points`; None: every day) from
+    the topic's first day to today."""
     first, last = topic.created_at.date(), now.date()
     days = (last - first).days + 1
-    step = max(1, math.ceil(days / MAX_POINTS))
+    step = 1 if max_points is None else max(1, math.ceil(days / max_points))
     points = [first + timedelta(days=offset) for offset in range(0, days, step)]
     if points[-1] != last:
         points.append(last)
-    return [(day, breakdown(stances_at(entries, _end_of(day, now)), topic.stances, visible)) for day in points]
+    # One pass over the entries, not one per day: a report of a years-old topic has a row for every day.
+    held: dict[int, str] = {}
+    taken = 0
+    distribution = []
+    for day in points:
+        end = _end_of(day, now)
+        while taken < len(entries) and entries[taken].at <= end:
+            held[entries[taken].member_id] = entries[taken].stance
+            taken += 1
+        distribution.append((day, breakdown(held, topic.stances, visible)))
+    return distribution
 
 
 def _end_of(day: date, now: datetime) -> datetime:

@@ -275,6 +275,13 @@ def test_a_long_timeline_is_sampled_but_ends_today():
     assert len(points) <= 92 and points[-1][0] == NOW.date()
 
 
+def test_a_timeline_for_a_report_has_every_day():
+    entries = [entry(1, "support", 399), entry(1, "oppose", 2)]
+    points = timeline(scale_topic(400), entries, visible={1}, now=NOW, max_points=None)
+    assert [day for day, _ in points] == [NOW.date() - timedelta(days=n) for n in range(400, -1, -1)]
+    assert [counts(b)["oppose"] for _, b in points[-4:]] == [0, 1, 1, 1]
+
+
 # -- files -------------------------------------------------------------------------------------------------------
 
 def test_member_export_holds_every_entry_in_json_and_csv():

@@ -7,6 +7,7 @@ import io
 import json
 import sys
 import time
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -43,10 +44,10 @@ async def entries(tmp_path: Path) -> list[tuple]:
                                 " JOIN position_topics t ON t.id = e.topic_id ORDER BY e.id")
 
 
-async def add_debate_topic(tmp_path: Path, fake: FakeDiscord) -> None:
+async def add_debate_topic(tmp_path: Path, fake: FakeDiscord, at: datetime | None = None) -> None:
     async with await Store.open(tmp_path / "bot.sqlite3") as store, store.transaction() as db:
         await ensure_debate_topic(db, guild_id=fake.guild.id, debate_id=7, motion="Tax the rich",
-                                  stances=["For", "Against", "Undecided"])
+                                  stances=["For", "Against", "Undecided"], at=at)
 
 
 def members(fake: FakeDiscord, *names: str) -> list[Member]:
@@ -418,3 +419,16 @@ async def test_report_names_only_members_who_chose_visible(fake, member):
     today = [r for r in table if r["stance"] == "support"][-1]
     assert (today["members"], today["visible_members"]) == ("4", "bob")
     assert not any("carol" in r["visible_members"] or "dan" in r["visible_members"] for r in table)
+
+
+async def test_report_has_a_row_for_every_utc_day_of_a_long_history(fake, member, tmp_path):
+    organizer = fake.world.add_member(fake.guild, "olga", permissions=P.MANAGE_GUILD)
+    started = datetime.now(UTC) - timedelta(days=200)
+    await add_debate_topic(tmp_path, fake, at=started)
+    await run(fake, member, "set", topic="Tax the rich", stance="For")
+    message = await (await fake.slash(organizer, "position report", topic="Tax the rich")).message()
+    assert "(UTC)" in message.content
+    table = list(csv.DictReader(io.StringIO(message.attachments[0].data.decode())))
+    days = sorted({date.fromisoformat(row["date_utc"]) for row in table})
+    assert days[0] == started.date() and len(days) >= 201  # 202 if the test ran across midnight
+    assert all(later - earlier == timedelta(days=1) for earlier, later in zip(days, days[1:]))

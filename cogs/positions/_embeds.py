@@ -128,8 +128,7 @@ def changes(counts: Breakdown) -> str:
     moved = [row for row in counts.rows if row.count]
     if not moved:
         return "No one to show."
-    lines = [f"{row.label}: {row.count}" + (f" ({_mentions(row.named)})" if row.named else "") for row in moved]
-    return cap("\n".join(lines), limits.EMBED_FIELD_VALUE)
+    return _mention_lines([(f"{row.label}: {row.count}", row.named, " ({})") for row in moved])
 
 
 def _notes(entry: Entry, citations: Mapping[str, PassageRecord]) -> str:
@@ -143,12 +142,31 @@ def _notes(entry: Entry, citations: Mapping[str, PassageRecord]) -> str:
 
 
 def _named(counts: Breakdown) -> str:
-    lines = [f"{row.label}: {_mentions(row.named)}" for row in counts.rows if row.named]
-    return cap("\n".join(lines), limits.EMBED_FIELD_VALUE)
+    return _mention_lines([(f"{row.label}:", row.named, " {}") for row in counts.rows if row.named])
 
 
-def _mentions(members: Sequence[int]) -> str:
-    return ", ".join(f"<@{member}>" for member in members)
+def _mention_lines(items: Sequence[tuple[str, Sequence[int], str]]) -> str:
+    """A field of lines, each a head and its members' mentions set in a form (" ({})"): each line gets an equal
+    share of the room still left, so one long list cannot crowd out the lines after it."""
+    room = limits.EMBED_FIELD_VALUE - len(ELLIPSIS) - 1  # what _fit keeps free to say lines were left out
+    lines: list[str] = []
+    for index, (head, members, form) in enumerate(items):
+        share = (room - sum(len(line) + 1 for line in lines)) // (len(items) - index) - 1
+        mentions = _mentions(members, share - len(head) - len(form.format(""))) if members else ""
+        lines.append(head + form.format(mentions) if mentions else head)
+    return _fit(lines, ELLIPSIS, room=limits.EMBED_FIELD_VALUE)
+
+
+def _mentions(members: Sequence[int], room: int) -> str:
+    """Whole mentions within `room` characters, then how many more ("<@1>, <@2> and 3 more"); never a cut one."""
+    shown = [f"<@{member}>" for member in members]
+    while shown:
+        rest = len(members) - len(shown)
+        text = ", ".join(shown) + (f" and {rest} more" if rest else "")
+        if len(text) <= room:
+            return text
+        shown.pop()
+    return f"{len(members)} visible"
 
 
 def _members(count: int) -> str:

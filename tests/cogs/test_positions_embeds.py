@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import discord
@@ -11,7 +12,7 @@ from cogs.positions._embeds import (bars, build_history_embed, build_mine_embed,
                                     build_topics_embed, cited)
 from cogs.utils import limits
 from core.library import PassageRecord
-from core.positions import Entry, Topic, TopicCount
+from core.positions import SCALE, Entry, Topic, TopicCount
 from core.positions._privacy import breakdown
 from core.positions._summary import summarize
 
@@ -64,6 +65,20 @@ def test_summary_of_a_25_option_debate_with_long_labels_fits():
     embed = build_summary_embed(summarize(topic, entries, visible, NOW), chart="distribution.png")
     assert_within_limits(embed)
     assert embed.image.url == "attachment://distribution.png"
+
+
+def test_long_lists_of_visible_members_end_in_whole_mentions_and_a_count():
+    topic = Topic(1, 1, "China policy", SCALE, None, NOW - timedelta(days=3))
+    members = range(10**17, 10**17 + 300)  # ids as long as Discord's
+    entries = [Entry(topic.name, member, stance, None, None, "member", NOW - timedelta(days=days))
+               for days, stance in ((2, "oppose"), (1, "support")) for member in members]
+    embed = build_summary_embed(summarize(topic, entries, set(members), NOW), chart=None)
+    assert_within_limits(embed)
+    fields = {field.name: field.value for field in embed.fields}
+    for name in ("Changed since their first stance", "Visible members now"):
+        shown = re.findall(r"<@\d+>", fields[name])
+        assert fields[name].count("<@") == len(shown) and shown
+        assert fields[name].endswith(f" and {300 - len(shown)} more" + (")" if name.startswith("Changed") else ""))
 
 
 def bar_labels(options: list[str], members: int) -> list[str]:

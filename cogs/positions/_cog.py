@@ -247,8 +247,9 @@ class Positions(commands.GroupCog, group_name="position"):
             text = ("Your positions are now visible: members can read your history, and summaries and reports "
                     "name you.")
         else:
-            text = ("Your positions are now private: others see only counts, in groups of at least 3, "
-                    "never your name.")
+            text = ("Your positions are now private: others see only counts, in groups of at least 3, never your name. "
+                    "Debate votes differ: organizers can export who voted what in recorded (not secret) debates, "
+                    "and results show exact counts however few voted; only secret debates keep votes anonymous.")
         await interaction.response.send_message(text, ephemeral=True)
 
     @app_commands.command()

@@ -335,7 +335,8 @@ async def test_privacy_is_private_by_default_and_can_be_switched(fake, member, t
     assert await rows(tmp_path, "SELECT * FROM position_privacy") == []
     assert "now visible" in (await run(fake, member, "privacy", setting="visible")).content
     assert await rows(tmp_path, "SELECT visible FROM position_privacy") == [(1,)]
-    assert "now private" in (await run(fake, member, "privacy", setting="private")).content
+    private = (await run(fake, member, "privacy", setting="private")).content
+    assert "now private" in private and "only secret debates keep votes anonymous" in private
     assert await rows(tmp_path, "SELECT visible FROM position_privacy") == [(0,)]
 
 

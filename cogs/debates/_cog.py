@@ -16,7 +16,7 @@ from core.errors import BotError, InvalidInput
 from core.library import SearchResult
 
 from ..utils import limits
-from ..utils.checks import organizers_only
+from ..utils.checks import is_organizer, organizers_only
 from ..utils.limits import cap
 from ._embeds import (build_debate_embed, build_hidden_embed, build_list_embed, build_passage_embeds,
                       jump_url, pack_embeds, worded_for_discord)
@@ -40,6 +40,16 @@ class DurationTransformer(app_commands.Transformer):
             raise app_commands.AppCommandError(error.message) from None
 
 
+async def visible_channels(interaction: discord.Interaction) -> set[int] | None:
+    """The channels whose debates this member may see: those they can view. None for organizers: they see every
+    debate, as they may close, export and record any. A debate whose channel is gone shows to organizers only,
+    since nobody can tell any more who could see it."""
+    if await is_organizer(interaction):
+        return None
+    channels = interaction.guild.channels if interaction.guild else ()
+    return {c.id for c in channels if c.permissions_for(interaction.user).view_channel}
+
+
 class DebateRef(app_commands.Transformer):
     """A debate of this server, picked by motion with autocomplete; the value is its id."""
 
@@ -53,8 +63,8 @@ class DebateRef(app_commands.Transformer):
         if interaction.guild_id is None:
             return []
         try:
-            found = await interaction.client.services.debates.matching(interaction.guild_id, value,
-                                                                       limit=limits.CHOICES)
+            found = await interaction.client.services.debates.matching(
+                interaction.guild_id, value, limit=limits.CHOICES, channels=await visible_channels(interaction))
         except Exception:  # autocomplete never raises: the member just sees no suggestions; we see the log
             log.exception("debate autocomplete failed in guild %s", interaction.guild_id)
             return []
@@ -231,7 +241,7 @@ class Debates(commands.GroupCog, group_name="debate"):
         debate:
             The debate (start typing its motion).
         """
-        found = await self.debates.get(interaction.guild_id, debate)
+        found = await self.debates.get(interaction.guild_id, debate, channels=await visible_channels(interaction))
         results = await self.debates.results(found)
         if found.is_open and found.hide_results:
             await interaction.response.send_message(embed=build_hidden_embed(results), ephemeral=True)
@@ -243,7 +253,7 @@ class Debates(commands.GroupCog, group_name="debate"):
     @app_commands.command(name="list")
     async def list_debates(self, interaction: discord.Interaction) -> None:
         """List this server's open debates and the most recently closed ones."""
-        debates = await self.debates.recent(interaction.guild_id)
+        debates = await self.debates.recent(interaction.guild_id, channels=await visible_channels(interaction))
         turnouts = {d.id: (await self.debates.results(d)).tally.voters for d in debates}
         await interaction.response.send_message(embed=build_list_embed(debates, turnouts), ephemeral=True)
 

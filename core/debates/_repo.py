@@ -3,8 +3,10 @@ write transaction, so a vote racing a close either lands before it or is refused
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 import aiosqlite
@@ -21,6 +23,8 @@ from ._rules import DebateSpec, Format, check_choices, check_outcome, check_reas
 from ._tally import Ballot, count, oxford_shift
 
 log = logging.getLogger(__name__)
+
+_NO_SUCH_DEBATE = "There is no such debate in this server."
 
 _COLUMNS = ("id, guild_id, channel_id, message_id, thread_id, author_id, motion, format, max_choices, secret,"
             " hide_results, role_id, quorum, round, topic_id, outcome, created_at, advance_at, closes_at, closed_at")
@@ -227,8 +231,13 @@ class DebateRepo:
 
     # -- reading -------------------------------------------------------------------------------------------
 
-    async def get(self, guild_id: int, debate_id: int) -> Debate:
-        return await _load(self._store, guild_id, debate_id)
+    async def get(self, guild_id: int, debate_id: int, *, channels: Collection[int] | None = None) -> Debate:
+        """The debate; with `channels`, a debate held elsewhere is as good as missing (a member who cannot see
+        its channel learns nothing of it, not even that it exists)."""
+        debate = await _load(self._store, guild_id, debate_id)
+        if channels is not None and debate.channel_id not in channels:
+            raise NotFound(_NO_SUCH_DEBATE)
+        return debate
 
     async def results(self, debate: Debate) -> Results:
         rows = await self._store.fetchall("SELECT round, voter, choices FROM debate_votes WHERE debate_id = ?",
@@ -255,20 +264,26 @@ class DebateRepo:
         rows = await self._store.fetchall(f"SELECT {_COLUMNS} FROM debates WHERE closed_at IS NULL ORDER BY id")
         return [await _debate(self._store, row) for row in rows]
 
-    async def recent(self, guild_id: int, *, closed: int = 10) -> list[Debate]:
-        """Every open debate, newest first, then the most recently closed ones."""
+    async def recent(self, guild_id: int, *, closed: int = 10, channels: Collection[int] | None = None) -> list[Debate]:
+        """Every open debate, newest first, then the most recently closed ones; with `channels`, only the debates
+        held in those channels (the ones a member can see)."""
+        where, params = _in_channels(channels)
         rows = await self._store.fetchall(
-            f"SELECT {_COLUMNS} FROM debates WHERE guild_id = ? AND closed_at IS NULL ORDER BY id DESC", (guild_id,))
+            f"SELECT {_COLUMNS} FROM debates WHERE guild_id = ? AND closed_at IS NULL{where} ORDER BY id DESC",
+            (guild_id, *params))
         rows += await self._store.fetchall(
-            f"SELECT {_COLUMNS} FROM debates WHERE guild_id = ? AND closed_at IS NOT NULL"
-            " ORDER BY closed_at DESC, id DESC LIMIT ?", (guild_id, closed))
+            f"SELECT {_COLUMNS} FROM debates WHERE guild_id = ? AND closed_at IS NOT NULL{where}"
+            " ORDER BY closed_at DESC, id DESC LIMIT ?", (guild_id, *params, closed))
         return [await _debate(self._store, row) for row in rows]
 
-    async def matching(self, guild_id: int, text: str, *, limit: int = 25) -> list[Debate]:
-        """This server's debates whose motion matches what was typed so far (for autocomplete)."""
+    async def matching(self, guild_id: int, text: str, *, limit: int = 25,
+                       channels: Collection[int] | None = None) -> list[Debate]:
+        """This server's debates whose motion matches what was typed so far (for autocomplete); with `channels`,
+        only those held in these channels."""
+        where, params = _in_channels(channels)
         rows = await self._store.fetchall(
-            "SELECT id, motion FROM debates WHERE guild_id = ? ORDER BY closed_at IS NOT NULL, id DESC LIMIT 500",
-            (guild_id,))
+            f"SELECT id, motion FROM debates WHERE guild_id = ?{where} ORDER BY closed_at IS NOT NULL, id DESC"
+            " LIMIT 500", (guild_id, *params))
         if text.strip():
             motions = {row["id"]: fold(row["motion"]) for row in rows}
             ids = [key for _, _, key in process.extract(fold(text), motions, scorer=fuzz.partial_ratio,
@@ -276,6 +291,13 @@ class DebateRepo:
         else:
             ids = [row["id"] for row in rows[:limit]]
         return [await self.get(guild_id, debate_id) for debate_id in ids]
+
+
+def _in_channels(channels: Collection[int] | None) -> tuple[str, tuple]:
+    """A WHERE clause keeping debates held in these channels (None: in any), and its parameter."""
+    if channels is None:
+        return "", ()
+    return " AND channel_id IN (SELECT value FROM json_each(?))", (json.dumps(list(channels)),)
 
 
 def _may_vote(debate: Debate, member_roles: frozenset[int] | set[int], now: datetime) -> Debate:
@@ -346,7 +368,7 @@ async def _load(db: Store | aiosqlite.Connection, guild_id: int, debate_id: int)
     rows = in_range and await _rows(db, f"SELECT {_COLUMNS} FROM debates WHERE id = ? AND guild_id = ?",
                                     (debate_id, guild_id))
     if not rows:
-        raise NotFound("There is no such debate in this server.")
+        raise NotFound(_NO_SUCH_DEBATE)
     return await _debate(db, rows[0])
 
 

@@ -13,14 +13,15 @@ class Debates:
     def __init__(self, error: Exception | None = None) -> None:
         self.error = error
 
-    async def matching(self, guild_id: int, text: str, *, limit: int):
+    async def matching(self, guild_id: int, text: str, *, limit: int, channels: set[int] | None):
         if self.error is not None:
             raise self.error
         return [SimpleNamespace(id=7, motion="The chapter joins the coalition " + "x" * 200)]
 
 
 def interaction(debates: Debates) -> SimpleNamespace:
-    return SimpleNamespace(guild_id=1, client=SimpleNamespace(services=SimpleNamespace(debates=debates)))
+    return SimpleNamespace(guild_id=1, guild=SimpleNamespace(channels=[]), user=None,
+                           client=SimpleNamespace(services=SimpleNamespace(debates=debates)))
 
 
 async def test_autocomplete_suggests_debates_by_motion_within_the_name_limit():

@@ -270,6 +270,18 @@ async def test_recent_lists_open_debates_first_then_recently_closed_only_from_th
     assert [d.id for d in await repo.recent(GUILD)] == [second.id, first.id, closed.id]
 
 
+async def test_reading_within_channels_leaves_out_debates_held_elsewhere(repo):
+    here = await open_debate(repo)
+    spec = build_spec(motion="The chapter joins the coalition", format=Format.POLL, options="A | B")
+    private = await repo.start(spec, guild_id=GUILD, channel_id=CHANNEL + 1, author_id=ORGANIZER, now=T0)
+    assert [d.id for d in await repo.recent(GUILD, channels={CHANNEL})] == [here.id]
+    assert [d.id for d in await repo.matching(GUILD, "coalition", channels={CHANNEL})] == [here.id]
+    assert await repo.matching(GUILD, "", channels=set()) == []
+    with pytest.raises(NotFound, match="no such debate"):
+        await repo.get(GUILD, private.id, channels={CHANNEL})
+    assert (await repo.get(GUILD, private.id, channels=None)).id == private.id
+
+
 async def test_matching_finds_motions_by_what_was_typed(repo):
     spec = build_spec(motion="Endorse the rent strike", format=Format.PROPOSAL)
     strike = await repo.start(spec, guild_id=GUILD, channel_id=CHANNEL, author_id=ORGANIZER)

@@ -15,11 +15,14 @@ def organizer(fake: FakeDiscord, name: str = 'org') -> Member:
     return fake.world.add_member(fake.guild, name, permissions=P.MANAGE_GUILD)
 
 
-async def open_debate(fake: FakeDiscord, who: Member, **options) -> tuple[Message, str]:
-    """Run /debate start; returns the public debate message and the organizer's ephemeral reply."""
-    before = {m.id for m in fake.messages_in(fake.default_channel)}
-    reply = await (await fake.slash(who, 'debate start', **options)).message()
-    message = await fake.wait_for_message(fake.default_channel, lambda m: m.id not in before and bool(m.embeds))
+async def open_debate(fake: FakeDiscord, who: Member, *, in_channel: Channel | None = None,
+                      **options) -> tuple[Message, str]:
+    """Run /debate start (in #general unless told); returns the public debate message and the organizer's
+    ephemeral reply."""
+    channel = in_channel or fake.default_channel
+    before = {m.id for m in fake.messages_in(channel)}
+    reply = await (await fake.slash(who, 'debate start', in_channel=channel, **options)).message()
+    message = await fake.wait_for_message(channel, lambda m: m.id not in before and bool(m.embeds))
     return message, reply.content
 
 

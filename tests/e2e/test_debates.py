@@ -11,7 +11,8 @@ import threading
 
 import pytest
 
-from tests.fakediscord import FakeDiscord, InvalidComponent
+from tests.fakediscord import FakeDiscord, InvalidComponent, P
+from tests.fakediscord.world import Overwrite
 
 from .debate_helpers import (db_rows, db_write, debate_id, edits_of, fresh, open_debate, organizer, planted_buttons,
                              reply_to)
@@ -326,6 +327,33 @@ async def test_list_and_autocomplete_find_debates_by_motion(fake, chapter_bot, o
     assert choices == [{'name': f'#{debate_id(first)} Endorse the rent strike', 'value': str(debate_id(first))}]
     listing = await (await fake.slash(org, 'debate list')).response()
     assert 'Endorse the rent strike' in listing.embeds[0]['description'] and MOTION in listing.embeds[0]['description']
+
+
+async def test_a_debate_in_a_private_channel_is_shown_only_to_those_who_can_see_the_channel(fake, chapter_bot, org,
+                                                                                           tmp_path):
+    insider, outsider = member(fake, 'insider'), member(fake, 'outsider')
+    private = fake.world.add_channel(fake.guild, 'leadership', overwrites=[
+        Overwrite(fake.guild.id, 0, deny=int(P.VIEW_CHANNEL)),
+        *(Overwrite(who.id, 1, allow=int(P.VIEW_CHANNEL)) for who in (fake.world.bot_member(fake.guild), org, insider))])
+    message, _ = await open_debate(fake, org, in_channel=private, motion='Expel the treasurer', format='poll',
+                                   options='Yes | No')
+    did = str(debate_id(message))
+
+    async def sees(who) -> bool:
+        listing = await (await fake.slash(who, 'debate list')).response()
+        choices = await (await fake.autocomplete(who, 'debate results', focused='debate', typed='treasurer')).choices()
+        results = await fake.slash(who, 'debate results', debate=did)
+        shown = 'Expel the treasurer' in listing.embeds[0]['description']
+        assert bool(choices) == shown
+        if shown:
+            assert 'Expel the treasurer' in (await results.message()).embeds[0]['description']
+        else:
+            assert (await results.response()).content == 'There is no such debate in this server.'
+        return shown
+
+    assert await sees(insider) and await sees(org) and not await sees(outsider)
+    db_write(tmp_path, 'UPDATE debates SET channel_id = 999 WHERE id = ?', (int(did),))  # its channel was deleted
+    assert await sees(org) and not await sees(insider)
 
 
 async def test_no_debate_message_pings_anyone(fake, chapter_bot, org):

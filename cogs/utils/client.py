@@ -14,6 +14,7 @@ from core.services import Services
 from core.settings import Settings
 
 from .errors import reply_with_error
+from .views import answer_expired_buttons
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class ChapterBot(commands.Bot):
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        self.add_listener(answer_expired_buttons, "on_interaction")
         if (vectors := self.services.library.vectors) is not None:
             self._encoder = asyncio.create_task(vectors.keep_current(), name="meaning-encoder")
         if self.settings.dev_guild_id is not None:

@@ -91,3 +91,15 @@ async def test_bot_process_misses_nothing_across_a_gateway_outage(
 async def test_in_process_bot_answers_about(fake: FakeDiscord, chapter_bot, member: Member):
     reply = await (await fake.slash(member, 'about')).response()
     assert about_fields(reply)['Version'] == core.__version__
+
+
+async def test_buttons_of_results_open_before_a_restart_answer_that_they_expired(
+    fake: FakeDiscord, bot_process: BotProcess, member: Member
+):
+    browser = await (await fake.slash(member, 'quote', query='double trauma of nationalist exclusion')).message()
+    await bot_process.restart(hard=True)
+    for label in ('Post here', '\u25b6'):
+        reply = await (await fake.click(member, browser, browser.button(label=label)['custom_id'])).response()
+        assert reply.ephemeral and 'expired' in reply.content
+    channel = fake.world.channel(browser.channel_id)
+    assert [m for m in channel.messages.values() if not m.flags & 64] == []  # nothing was posted publicly

@@ -128,6 +128,7 @@ class Library:
     def __init__(self, store: Store, vectors: PassageVectors | None = None) -> None:
         self._store = store
         self._vocabulary: Vocabulary | None = None
+        self._adding = asyncio.Lock()
         self.vectors = vectors  # None: search matches words only
 
     async def vocabulary(self) -> Vocabulary:
@@ -209,13 +210,15 @@ class Library:
         except InvalidInput as exc:
             raise InvalidInput(f"That file can't be added: {exc.message}.") from None
         visible, params = _visible(guild_id)
-        duplicate = await self._store.fetchone(
-            f"SELECT e.slug FROM essays e WHERE (e.slug = ? OR lower(e.title) = lower(?)) AND {visible}",
-            (essay.slug, essay.title, *params))
-        if duplicate is not None:
-            raise Conflict(f"An essay with that title is already in the library ({duplicate['slug']}).")
-        essay = await self._free_slug(essay)
-        await self._write_essays([essay], origin="upload", raw=raw, guild_id=guild_id, added_by=added_by)
+        # Checked and written in one go: two uploads checked at once could take one slug, the second replacing the first.
+        async with self._adding:
+            duplicate = await self._store.fetchone(
+                f"SELECT e.slug FROM essays e WHERE (e.slug = ? OR lower(e.title) = lower(?)) AND {visible}",
+                (essay.slug, essay.title, *params))
+            if duplicate is not None:
+                raise Conflict(f"An essay with that title is already in the library ({duplicate['slug']}).")
+            essay = await self._free_slug(essay)
+            await self._write_essays([essay], origin="upload", raw=raw, guild_id=guild_id, added_by=added_by)
         return await self.essay(essay.slug, guild=guild_id)
 
     async def remove(self, slug: str, *, guild: int | None = None) -> EssayInfo:

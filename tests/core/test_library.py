@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 
@@ -183,6 +184,22 @@ async def test_two_servers_can_upload_essays_with_the_same_title(library: Librar
     with pytest.raises(Conflict):
         await library.add_upload(b"Again.\n", filename="c.txt", title="convention notes", guild_id=CHAPTER_A)
 
+
+
+async def test_two_uploads_with_one_title_at_the_same_moment_both_stay(library: Library):
+    await asyncio.gather(*(library.add_upload(f"Notes from chapter {guild}.\n".encode(), filename="s.md",
+                                              title="Strategy", guild_id=guild) for guild in (CHAPTER_A, CHAPTER_B)))
+    for guild in (CHAPTER_A, CHAPTER_B):
+        [upload] = [e for e in await library.essays(guild=guild) if e.origin == "upload"]
+        assert (await library.passage(f"{upload.slug}:1", guild=guild)).text == f"Notes from chapter {guild}."
+
+
+async def test_the_same_title_uploaded_twice_at_once_in_one_server_is_added_once(library: Library):
+    outcomes = await asyncio.gather(*(library.add_upload(b"Same.\n", filename="s.md", title="Strategy",
+                                                         guild_id=CHAPTER_A) for _ in range(2)),
+                                    return_exceptions=True)
+    assert sorted(type(o).__name__ for o in outcomes) == ["Conflict", "EssayInfo"]
+    assert [e.slug for e in await library.essays(guild=CHAPTER_A) if e.origin == "upload"] == ["strategy"]
 
 async def test_removing_a_bundled_essay_hides_it_for_that_server_and_stays_removed_after_a_restart(
         store: Store, library: Library):

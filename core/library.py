@@ -210,7 +210,7 @@ class Library:
         except InvalidInput as exc:
             raise InvalidInput(f"That file can't be added: {exc.message}.") from None
         visible, params = _visible(guild_id)
-        # Checked and written in one go: two uploads checked at once could take one slug, the second replacing the first.
+        # One at a time: two uploads checked at once could take one slug, the second replacing the first.
         async with self._adding:
             duplicate = await self._store.fetchone(
                 f"SELECT e.slug FROM essays e WHERE (e.slug = ? OR lower(e.title) = lower(?)) AND {visible}",

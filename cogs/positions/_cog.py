@@ -289,10 +289,12 @@ class Positions(commands.GroupCog, group_name="position"):
             done = await self.positions.forget(guild, member, chosen)
             if done.votes:
                 confirmed.client.dispatch("debate_votes_withdrawn", guild)
-            return (f"Erased {done.entries} entr{'y' if done.entries == 1 else 'ies'}; "
+            return (f"Erased {done.entries} entr{'y' if done.entries == 1 else 'ies'}"
+                    + (" and your privacy choice" if done.privacy else "") + "; "
                     f"{done.votes} debate vote{'' if done.votes == 1 else 's'} withdrawn or made anonymous.")
 
-        scope = f"your positions on \u201c{chosen.name}\u201d" if chosen else "all your positions in this server"
+        scope = (f"your positions on \u201c{chosen.name}\u201d" if chosen
+                 else "all your positions and your privacy choice in this server")
         question = cap(f"This erases {scope}. Your votes in open debates are withdrawn; in closed debates they stay "
                        "only as counts, without your name. This cannot be undone.", limits.CONTENT)
         view = ConfirmView(interaction, "Forget", erase, cancelled="Cancelled; nothing was erased.")

@@ -44,6 +44,7 @@ class TopicCount:
 class Forgotten:
     entries: int
     votes: int
+    privacy: bool  # a privacy choice was erased (only when forgetting everything)
 
 
 # -- inside the caller's transaction ----------------------------------------------------------------------------
@@ -261,8 +262,8 @@ class PositionLog:
     async def forget(self, guild_id: int, member_id: int, topic: Topic | None = None) -> Forgotten:
         """Erase the member's entries (all, or on one topic) and their debate votes, in one transaction.
 
-        Forgetting everything also drops their privacy choice; topics left without entries that no debate
-        created go too, since a member named them.
+        Forgetting everything also drops their privacy choice, which alone is something to forget; topics left
+        without entries that no debate created go too, since a member named them.
         """
         where, params = "guild_id = ? AND member_id = ?", [guild_id, member_id]
         if topic is not None:
@@ -276,12 +277,14 @@ class PositionLog:
             entries = cursor.rowcount
             votes = await self._forget_votes(db, guild_id=guild_id, member_id=member_id,
                                              topic_id=None if topic is None else topic.id)
-            if not entries and not votes:
+            privacy = False
+            if topic is None:
+                cursor = await db.execute("DELETE FROM position_privacy WHERE guild_id = ? AND member_id = ?",
+                                          (guild_id, member_id))
+                privacy = cursor.rowcount > 0
+            if not entries and not votes and not privacy:
                 raise InvalidInput("You have no positions here to forget." if topic is None
                                    else f"You have no positions on '{topic.name}' to forget.")
-            if topic is None:
-                await db.execute("DELETE FROM position_privacy WHERE guild_id = ? AND member_id = ?",
-                                 (guild_id, member_id))
             await db.executemany(
                 "DELETE FROM position_topics WHERE id = ? AND debate_id IS NULL"
                 " AND NOT EXISTS (SELECT 1 FROM position_entries WHERE topic_id = position_topics.id)",
@@ -289,10 +292,14 @@ class PositionLog:
         # The rows were overwritten in place (secure_delete); a checkpoint clears the copies still in the WAL.
         await self._store.checkpoint()
         log.info("guild %s: member %s forgot %d entries and %d votes", guild_id, member_id, entries, votes)
-        return Forgotten(entries, votes)
+        return Forgotten(entries, votes, privacy)
 
     async def has_anything(self, guild_id: int, member_id: int, topic: Topic | None = None) -> bool:
-        """Whether forget would erase something: stance entries, or ballots (secret ones never enter the log)."""
+        """Whether forget would erase something: stance entries, ballots (secret ones never enter the log), or, for
+        everything, a privacy choice (it is not per topic)."""
+        if topic is None and await self._store.fetchone(
+                "SELECT 1 FROM position_privacy WHERE guild_id = ? AND member_id = ?", (guild_id, member_id)):
+            return True
         row = await self._store.fetchone(
             "SELECT 1 FROM position_entries WHERE guild_id = ? AND member_id = ? AND (? IS NULL OR topic_id = ?)"
             " LIMIT 1", (guild_id, member_id, topic and topic.id, topic and topic.id))

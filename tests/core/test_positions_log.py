@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import Conflict, InvalidInput, NotFound
-from core.positions import PositionLog, ensure_debate_topic, log_stance
+from core.positions import Forgotten, PositionLog, ensure_debate_topic, log_stance
 from core.store import Store
 
 GUILD, OTHER_GUILD = 100, 200
@@ -327,6 +327,18 @@ async def test_forget_leaves_other_members_and_other_servers_alone(positions):
 async def test_forgetting_with_nothing_to_forget_says_so(positions):
     with pytest.raises(InvalidInput, match="no positions"):
         await positions.forget(GUILD, ROSA)
+
+
+async def test_a_privacy_choice_alone_can_be_forgotten_but_only_with_everything(positions):
+    await positions.set_stance_on_new_topic(GUILD, KARL, "Housing", "support")
+    housing = await positions.topic(GUILD, "Housing")
+    await positions.set_visible(GUILD, ROSA, True)
+    assert not await positions.has_anything(GUILD, ROSA, housing)
+    with pytest.raises(InvalidInput, match="no positions on 'Housing'"):
+        await positions.forget(GUILD, ROSA, housing)
+    assert await positions.has_anything(GUILD, ROSA)
+    assert await positions.forget(GUILD, ROSA) == Forgotten(0, 0, privacy=True)
+    assert await positions.visible_members(GUILD) == set() and not await positions.has_anything(GUILD, ROSA)
 
 
 async def test_a_member_with_only_debate_votes_left_can_still_forget_them(store, forgetter, clock):

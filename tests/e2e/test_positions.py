@@ -385,6 +385,16 @@ async def test_forget_erases_my_entries_after_the_confirm_button(fake, member, t
     assert [e[1] for e in await entries(tmp_path)] == [bob.id]
 
 
+async def test_a_privacy_choice_alone_can_be_forgotten(fake, member, tmp_path):
+    await run(fake, member, "privacy", setting="visible")
+    question = await run(fake, member, "forget")
+    assert "your privacy choice" in question.content
+    done = await (await fake.click(member, question.message, question.message.button(label="Forget")["custom_id"])
+                  ).response()
+    assert "Erased 0 entries and your privacy choice" in done.message.content
+    assert await rows(tmp_path, "SELECT * FROM position_privacy") == []
+
+
 async def test_forget_one_topic_keeps_the_others(fake, member, tmp_path):
     await run(fake, member, "set", topic="China policy", stance="support")
     await run(fake, member, "set", topic="Housing", stance="oppose")

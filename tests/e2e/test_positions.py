@@ -88,6 +88,8 @@ async def test_a_passage_of_an_essay_this_server_removed_can_be_neither_cited_no
     ({"stance": "support", "reason": "x" * 5000}, "500 characters"),
     ({"stance": "support", "passage": "no-such-essay:3"}, "no passage"),
     ({"stance": "support", "passage": "not a passage id"}, "not a passage id"),
+    ({"stance": "support", "passage": "essay:" + "9" * 40}, "not a passage id"),  # more than SQLite holds
+    ({"stance": "support", "passage": "essay:\u00b2"}, "not a passage id"),  # a digit to Python, not a number
 ])
 async def test_set_with_bad_input_answers_one_sentence_and_changes_nothing(fake, member, tmp_path, options, says):
     assert says in await sentence(fake, member, "set", topic="China policy", **options)

@@ -9,6 +9,7 @@ import textwrap
 from ._model import Results
 
 _BEFORE, _AFTER, _SINGLE = "#9e9e9e", "#b71c1c", "#b71c1c"
+_LABEL_WIDTH, _TITLE_WIDTH = 28, 60  # characters per line, so that lines fit the figure
 
 
 def render_results(results: Results) -> bytes:
@@ -24,9 +25,14 @@ def results_figure(results: Results):
     from matplotlib.figure import Figure  # imported here: it costs ~0.4 s, and only results pictures need it
 
     tally = results.tally
-    labels = [textwrap.shorten(option, 40, placeholder="\u2026") for option in tally.options]
+    # Wrapped, never shortened: a long word (a link, text without spaces) or options alike in their first words
+    # must stay whole and tell apart. Each row, and the figure, grows with its longest label.
+    labels = [textwrap.fill(option, _LABEL_WIDTH) for option in tally.options]
+    title = textwrap.fill(results.debate.motion, _TITLE_WIDTH)
     rows = list(range(len(labels)))
-    figure = Figure(figsize=(8, 1.2 + 0.45 * len(labels)), dpi=100, layout="constrained")
+    row_height = 0.3 + 0.17 * max(label.count("\n") + 1 for label in labels)
+    height = 1.2 + 0.2 * title.count("\n") + row_height * len(labels)
+    figure = Figure(figsize=(8, height), dpi=100, layout="constrained")
     axes = figure.add_subplot()
     if results.shift is not None:
         before = results.shift.before
@@ -42,5 +48,5 @@ def results_figure(results: Results):
     axes.invert_yaxis()
     axes.set_xlim(0, 100)
     axes.set_xlabel("share of voters (%)")
-    axes.set_title(textwrap.shorten(results.debate.motion, 90, placeholder="\u2026"), fontsize=11, parse_math=False)
+    figure.suptitle(title, fontsize=11, parse_math=False)  # centred on the figure: wide labels shift the axes
     return figure

@@ -7,6 +7,7 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+from matplotlib.text import Text
 
 from core.debates import DebateRepo, Format, build_spec, export_csv, forget_member, render_results
 from core.debates._chart import results_figure
@@ -68,10 +69,22 @@ async def test_dollar_signs_in_motions_and_options_are_drawn_as_written_not_as_m
     debate = await repo.start(spec, guild_id=1, channel_id=2, author_id=3, now=T0)
     results = await repo.results(debate)
     assert render_results(results).startswith(b"\x89PNG")
-    axes = results_figure(results).axes[0]
-    texts = [axes.title, *axes.get_yticklabels()]
-    assert [t.get_text() for t in texts] == [motion, "From $5 to $10", "$5k (50%) or $10k", "Keep $5"]
+    texts = [t for t in results_figure(results).findobj(Text) if "$" in t.get_text() and t.get_visible()]
+    assert sorted(t.get_text() for t in texts) == sorted([motion, "From $5 to $10", "$5k (50%) or $10k", "Keep $5"])
     assert not any(t.get_parse_math() for t in texts)
+
+
+async def test_chart_labels_keep_every_option_whole_however_long_its_words(store):
+    repo = DebateRepo(store)
+    options = ("https://example.org/campaigns/2026/rent-strike-ballot",
+               "Back the tenants union and the rent strike in spring",
+               "Back the tenants union and the rent strike in autumn", "\u5408" * 55)
+    spec = build_spec(motion="\u52b4\u50cd" * 150, format=Format.POLL, options=" | ".join(options))
+    debate = await repo.start(spec, guild_id=1, channel_id=2, author_id=3, now=T0)
+    figure = results_figure(await repo.results(debate))
+    labels = ["".join(t.get_text().split()) for t in figure.axes[0].get_yticklabels()]  # line breaks aside
+    assert labels == ["".join(option.split()) for option in options]
+    assert figure.get_suptitle().replace("\n", "") == debate.motion
 
 
 async def test_exported_reasons_and_options_cannot_run_as_spreadsheet_formulas(store):

@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 # The thread opens with each essay's best passage on the motion (up to 10 essays), and at least 3 passages.
 MAX_PASSAGES = 10
 MIN_PASSAGES = 3
+# /debate list: at most this many open debates (the rest are counted) and recently closed ones.
+LIST_OPEN, LIST_CLOSED = 25, 5
 
 
 class DurationTransformer(app_commands.Transformer):
@@ -253,9 +255,13 @@ class Debates(commands.GroupCog, group_name="debate"):
     @app_commands.command(name="list")
     async def list_debates(self, interaction: discord.Interaction) -> None:
         """List this server's open debates and the most recently closed ones."""
-        debates = await self.debates.recent(interaction.guild_id, channels=await visible_channels(interaction))
+        channels = await visible_channels(interaction)
+        debates = await self.debates.recent(interaction.guild_id, opened=LIST_OPEN, closed=LIST_CLOSED,
+                                            channels=channels)
+        open_total = await self.debates.count_open(interaction.guild_id, channels=channels)
         turnouts = {d.id: (await self.debates.results(d)).tally.voters for d in debates}
-        await interaction.response.send_message(embed=build_list_embed(debates, turnouts), ephemeral=True)
+        await interaction.response.send_message(embed=build_list_embed(debates, turnouts, open_total=open_total),
+                                                ephemeral=True)
 
     @app_commands.command()
     @organizers_only()

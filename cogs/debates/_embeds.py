@@ -20,6 +20,7 @@ BAR_WIDTH = 12
 EMBEDS_PER_MESSAGE = 10
 PASSAGE_TEXT = 900
 PASSAGE_FOOTER = 300
+LIST_CLOSED_ROOM = limits.EMBED_DESCRIPTION // 3
 FORMAT_NAMES = {Format.POLL: "Poll", Format.PROPOSAL: "Proposal", Format.OXFORD: "Oxford-style debate"}
 
 
@@ -156,16 +157,41 @@ def pack_embeds(embeds: Sequence[discord.Embed]) -> list[list[discord.Embed]]:
     return messages
 
 
-def build_list_embed(debates: Sequence[Debate], turnouts: dict[int, int]) -> discord.Embed:
-    lines = []
-    for debate in debates:
-        state = (f"closes {_relative(debate.closes_at)}" if debate.closes_at else "open") if debate.is_open \
-            else f"closed {_relative(debate.closed_at)}"
-        link = f" \u00b7 [message]({jump_url(debate)})" if debate.message_id else ""
-        lines.append(f"**#{debate.id}** {cap(debate.motion, 120)}\n{FORMAT_NAMES[debate.format]} \u00b7 {state}"
-                     f" \u00b7 {turnouts[debate.id]} voted{link}")
-    body = "\n\n".join(lines) or "No debates yet: an organizer can open one with /debate start."
-    return discord.Embed(title="Debates", description=cap(body, limits.EMBED_DESCRIPTION), colour=COLOUR)
+def build_list_embed(debates: Sequence[Debate], turnouts: dict[int, int], *, open_total: int) -> discord.Embed:
+    """Open debates, newest first, then recently closed ones, in whole lines, as many as fit, saying how many open
+    ones were left out. The closed ones keep a third of the room, so they show however many debates are open."""
+    if not debates:
+        return discord.Embed(title="Debates", colour=COLOUR,
+                             description="No debates yet: an organizer can open one with /debate start.")
+    closed = _fitting([_list_entry(d, turnouts) for d in debates if not d.is_open], LIST_CLOSED_ROOM)
+    room = limits.EMBED_DESCRIPTION - len("\n\n".join(closed)) - len(_more_open(open_total)) - 4  # 2 separators
+    shown = _fitting([_list_entry(d, turnouts) for d in debates if d.is_open], room)
+    left_out = [_more_open(open_total - len(shown))] if open_total > len(shown) else []
+    return discord.Embed(title="Debates", description="\n\n".join(shown + left_out + closed), colour=COLOUR)
+
+
+def _list_entry(debate: Debate, turnouts: dict[int, int]) -> str:
+    state = (f"closes {_relative(debate.closes_at)}" if debate.closes_at else "open") if debate.is_open \
+        else f"closed {_relative(debate.closed_at)}"
+    link = f" \u00b7 [message]({jump_url(debate)})" if debate.message_id else ""
+    return (f"**#{debate.id}** {cap(debate.motion, 120)}\n{FORMAT_NAMES[debate.format]} \u00b7 {state}"
+            f" \u00b7 {turnouts[debate.id]} voted{link}")
+
+
+def _fitting(entries: list[str], room: int) -> list[str]:
+    """The first entries that fit in `room` characters once joined by blank lines."""
+    kept, size = [], -2
+    for entry in entries:
+        size += len(entry) + 2
+        if size > room:
+            break
+        kept.append(entry)
+    return kept
+
+
+def _more_open(count: int) -> str:
+    debates = "debate" if count == 1 else "debates"
+    return f"\u2026and {count} more open {debates}: find one by its motion with /debate results."
 
 
 def jump_url(debate: Debate) -> str:

@@ -264,17 +264,23 @@ class DebateRepo:
         rows = await self._store.fetchall(f"SELECT {_COLUMNS} FROM debates WHERE closed_at IS NULL ORDER BY id")
         return [await _debate(self._store, row) for row in rows]
 
-    async def recent(self, guild_id: int, *, closed: int = 10, channels: Collection[int] | None = None) -> list[Debate]:
-        """Every open debate, newest first, then the most recently closed ones; with `channels`, only the debates
-        held in those channels (the ones a member can see)."""
+    async def recent(self, guild_id: int, *, opened: int | None = None, closed: int = 10,
+                     channels: Collection[int] | None = None) -> list[Debate]:
+        """The newest open debates (every one, or the first `opened`), then the most recently closed ones; with
+        `channels`, only the debates held in those channels (the ones a member can see)."""
         where, params = _in_channels(channels)
         rows = await self._store.fetchall(
-            f"SELECT {_COLUMNS} FROM debates WHERE guild_id = ? AND closed_at IS NULL{where} ORDER BY id DESC",
-            (guild_id, *params))
+            f"SELECT {_COLUMNS} FROM debates WHERE guild_id = ? AND closed_at IS NULL{where} ORDER BY id DESC"
+            " LIMIT ?", (guild_id, *params, -1 if opened is None else opened))  # SQLite: -1 is no limit
         rows += await self._store.fetchall(
             f"SELECT {_COLUMNS} FROM debates WHERE guild_id = ? AND closed_at IS NOT NULL{where}"
             " ORDER BY closed_at DESC, id DESC LIMIT ?", (guild_id, *params, closed))
         return [await _debate(self._store, row) for row in rows]
+
+    async def count_open(self, guild_id: int, *, channels: Collection[int] | None = None) -> int:
+        where, params = _in_channels(channels)
+        return int(await _scalar(self._store, f"SELECT COUNT(*) FROM debates WHERE guild_id = ? AND closed_at IS NULL"
+                                              f"{where}", (guild_id, *params)))
 
     async def matching(self, guild_id: int, text: str, *, limit: int = 25,
                        channels: Collection[int] | None = None) -> list[Debate]:

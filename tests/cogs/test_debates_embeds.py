@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 import discord
 import pytest
 
-from cogs.debates._cog import MAX_PASSAGES
-from cogs.debates._embeds import build_passage_embeds, build_results_embed, pack_embeds, worded_for_discord
+from cogs.debates._cog import LIST_CLOSED, LIST_OPEN, MAX_PASSAGES
+from cogs.debates._embeds import (build_list_embed, build_passage_embeds, build_results_embed, pack_embeds,
+                                  worded_for_discord)
 from cogs.utils import limits
 from core.debates import DebateClosed, DebateRepo, Format, RoleRequired, build_spec
 from core.errors import Conflict, Forbidden
@@ -84,3 +85,28 @@ async def test_an_oxford_debate_short_of_its_quorum_names_no_winner(store, quoru
     closed = await repo.close(1, debate.id, now=t0 + timedelta(hours=1))
     fields = {f.name: f.value for f in build_results_embed(await repo.results(closed)).fields}
     assert fields["Winner"] == winner
+
+
+@pytest.mark.parametrize("opened", [3, 40])
+async def test_the_list_shows_whole_entries_counts_the_open_debates_left_out_and_keeps_closed_ones(store, opened):
+    repo = DebateRepo(store)
+    spec = build_spec(motion="Endorse the rent strike " * 12, format=Format.POLL, options="Yes | No")
+    ids = []
+    for n in range(opened + 6):
+        debate = await repo.start(spec, guild_id=123456789012345678, channel_id=223456789012345678, author_id=3)
+        await repo.attach_message(debate.id, message_id=323456789012345678 + n)  # every entry has its link
+        ids.append(debate.id)
+    for debate_id in ids[:6]:
+        await repo.close(123456789012345678, debate_id)
+    debates = await repo.recent(123456789012345678, opened=LIST_OPEN, closed=LIST_CLOSED)
+    embed = build_list_embed(debates, {d.id: 0 for d in debates},
+                             open_total=await repo.count_open(123456789012345678))
+    entries = embed.description.split("\n\n")
+    assert len(embed.description) <= limits.EMBED_DESCRIPTION and len(embed) <= limits.EMBED_TOTAL
+    assert all(entry.endswith(")") for entry in entries if entry.startswith("**#"))  # none cut mid-link
+    shown_open = [e for e in entries if "\nPoll \u00b7 open" in e]
+    if len(shown_open) < opened:
+        assert f"\u2026and {opened - len(shown_open)} more open debates" in embed.description
+    else:
+        assert "more open" not in embed.description
+    assert sum("\nPoll \u00b7 closed" in e for e in entries) == LIST_CLOSED  # the five most recently closed

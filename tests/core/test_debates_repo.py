@@ -268,6 +268,8 @@ async def test_recent_lists_open_debates_first_then_recently_closed_only_from_th
     first, second = await open_debate(repo), await open_debate(repo)
     await open_debate(repo, guild=OTHER_GUILD)
     assert [d.id for d in await repo.recent(GUILD)] == [second.id, first.id, closed.id]
+    assert [d.id for d in await repo.recent(GUILD, opened=1, closed=1)] == [second.id, closed.id]
+    assert await repo.count_open(GUILD) == 2 and await repo.count_open(GUILD, channels=set()) == 0
 
 
 async def test_reading_within_channels_leaves_out_debates_held_elsewhere(repo):

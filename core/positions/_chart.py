@@ -54,8 +54,10 @@ def timeline_figure(title: str, stances: Sequence[str], points: Sequence[tuple[d
     axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.set_ylabel("members")
-    axes.set_title(title if len(title) <= 70 else title[:69] + "\u2026")
-    axes.legend(loc="upper left", fontsize="small", framealpha=0.8)
+    # Members' text is drawn as written: matplotlib would read "$5 to $10" as math, and refuse some of it outright.
+    axes.set_title(title if len(title) <= 70 else title[:69] + "\u2026", parse_math=False)
+    for text in axes.legend(loc="upper left", fontsize="small", framealpha=0.8).get_texts():
+        text.set_parse_math(False)
     return figure
 
 

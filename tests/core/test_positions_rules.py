@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -263,6 +264,19 @@ def test_the_chart_draws_each_day_one_day_wide_today_included():
     drawn = sum(area(path.vertices) for layer in figure.axes[0].collections for path in layer.get_paths())
     assert drawn == pytest.approx(3 + 6)  # in member-days: each count held for one day
 
+
+
+def test_dollar_signs_in_a_topic_and_its_stances_are_drawn_as_written():
+    topic = debate_topic(3)
+    stances = ("Raise $5k (50% of goal)", "or $10k?")
+    entries = [entry(m, stances[m % 2], 2.5, topic=topic.name) for m in (1, 2, 3)]
+    points = timeline(replace(topic, stances=stances), entries, visible=set(), now=NOW)
+    title = "Dues: $5 to $10 a month?"
+    png = render_timeline(title, stances, points, on_scale=False)  # raised ValueError when read as math
+    assert png.startswith(b"\x89PNG")
+    axes = timeline_figure(title, stances, points, on_scale=False).axes[0]
+    assert not axes.title.get_parse_math() and axes.title.get_text() == title
+    assert all(not text.get_parse_math() for text in axes.get_legend().get_texts())
 
 def area(vertices) -> float:
     """The area of a polygon (shoelace formula)."""

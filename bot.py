@@ -12,25 +12,31 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 
+import aiohttp
 from dotenv import load_dotenv
 
+from core.debates import DebateRepo
 from core.errors import BotError
 from core.library import Library, SearchResult
 from core.services import open_services
 from core.settings import TOKEN_HELP, Settings
+from core.store import Store
 
 log = logging.getLogger("bot")
 
 DEMO_QUERY = "double trauma of nationalist exclusion"
 SAY_ENCODING = 500  # passages; fewer are encoded in a few seconds without comment
 TOKEN_REJECTED = "Discord rejected DISCORD_TOKEN: reset the token in the Developer Portal and update .env."
+UNREACHABLE = "Could not reach Discord (%s): check the network, or DISCORD_API_BASE if it is set."
 
 
 # -- running the bot ---------------------------------------------------------------------------------------------
@@ -46,7 +52,8 @@ async def run_bot(settings: Settings) -> int:
         bot = ChapterBot(settings=settings, services=services)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+            with contextlib.suppress(NotImplementedError):  # Windows has no signal handlers: Ctrl+C still stops it
+                loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
         async with bot:
             try:
                 await bot.start(settings.token)
@@ -56,6 +63,9 @@ async def run_bot(settings: Settings) -> int:
             except discord.PrivilegedIntentsRequired:
                 log.error("Discord refused an intent this bot did not expect to need.")
                 return 2
+            except aiohttp.ClientError as exc:
+                log.error(UNREACHABLE, exc)
+                return 1
     log.info("stopped")
     return 0
 
@@ -73,8 +83,18 @@ async def sync_globally(settings: Settings) -> int:
             except discord.LoginFailure:
                 log.error(TOKEN_REJECTED)
                 return 2
+            except aiohttp.ClientError as exc:
+                log.error(UNREACHABLE, exc)
+                return 1
             synced = await bot.tree.sync()
             print(f"Published {len(synced)} commands to every server; Discord may take up to an hour to show them.")
+            if settings.dev_guild_id is not None:
+                # The test server's own copies would show every command there twice.
+                guild = discord.Object(settings.dev_guild_id)
+                bot.tree.clear_commands(guild=guild)
+                await bot.tree.sync(guild=guild)
+                print(f"Removed the copies in DEV_GUILD_ID {settings.dev_guild_id}: empty DEV_GUILD_ID in .env now,"
+                      " or the next start puts them back.")
     return 0
 
 
@@ -185,9 +205,13 @@ async def backup_command(settings: Settings, destination: Path) -> int:
     if destination.exists():
         print(f"{destination} already exists; choose a new file name.", file=sys.stderr)
         return 1
-    async with open_services(settings, sync_essays=False) as services:
-        await services.store.backup(destination)
-        open_secret = await services.debates.secret_keys_held()
+    if not settings.database_path.is_file():
+        print(f"There is no database at {settings.database_path}: check DATABASE_PATH.", file=sys.stderr)
+        return 1
+    # Copied as it is, never upgraded first: a backup taken before upgrading the bot is the way back.
+    async with await Store.open(settings.database_path) as store:
+        await store.backup(destination)
+        open_secret = await DebateRepo(store).secret_keys_held() if await store.has_table("debate_ballot_keys") else 0
     print(f"Copied {settings.database_path} to {destination}.")
     if open_secret:
         print(f"Note: {open_secret} secret debate(s) were open. Until they close, the bot keeps a key that links their"
@@ -253,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(backup_command(settings, args.path))
     except BotError as exc:
         print(exc.message, file=sys.stderr)
+        return 1
+    except (OSError, sqlite3.Error) as exc:  # what the machine refused: a read-only folder, a full disk
+        print(f"{exc.__class__.__name__}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

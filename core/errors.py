@@ -25,3 +25,7 @@ class Forbidden(BotError):
 
 class Conflict(BotError):
     """The request clashes with the current state: a duplicate, or something already closed."""
+
+
+class Unavailable(BotError):
+    """Something the bot needs from its machine cannot be used: the database file, a folder."""

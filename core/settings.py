@@ -38,7 +38,7 @@ class Settings:
         if meaning not in _SWITCH:
             raise InvalidInput(f"SEARCH_BY_MEANING '{meaning}' must be on or off.")
         guild = env.get("DEV_GUILD_ID", "").strip()
-        if guild and not guild.isdigit():
+        if guild and not (guild.isascii() and guild.isdigit()):
             raise InvalidInput("DEV_GUILD_ID must be a server id (digits only), or empty.")
         return cls(
             token=env.get("DISCORD_TOKEN", "").strip(),

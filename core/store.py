@@ -7,6 +7,7 @@ with the `PRAGMA user_version` bump, so a database is always at exactly one vers
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import sqlite3
@@ -18,7 +19,7 @@ from typing import Any
 
 import aiosqlite
 
-from .errors import Conflict
+from .errors import Conflict, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -63,19 +64,28 @@ class Store:
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
+        """Open (creating it if need be) the database at `path`; raises Unavailable, saying why, if it can't be used."""
         path = Path(path)
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        await db.execute("PRAGMA journal_mode=WAL")
-        await db.execute("PRAGMA foreign_keys=ON")
-        await db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        # FULL: a commit is on disk before the member is told it happened, even across a power cut.
-        await db.execute("PRAGMA synchronous=FULL")
-        # Deleted rows are overwritten with zeros, not just unlinked: a closed secret debate's ballot key must not
-        # linger in free space. `checkpoint()` then clears the older copies the WAL file still holds.
-        await db.execute("PRAGMA secure_delete=ON")
+        try:
+            if str(path) != ":memory:":
+                path.parent.mkdir(parents=True, exist_ok=True)
+            db = await aiosqlite.connect(path, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise Unavailable(f"The database {path} cannot be opened ({exc}): check DATABASE_PATH.") from None
+        try:
+            db.row_factory = sqlite3.Row
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA foreign_keys=ON")
+            await db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            # FULL: a commit is on disk before the member is told it happened, even across a power cut.
+            await db.execute("PRAGMA synchronous=FULL")
+            # Deleted rows are overwritten with zeros, not just unlinked: a closed secret debate's ballot key must
+            # not linger in free space. `checkpoint()` then clears the older copies the WAL file still holds.
+            await db.execute("PRAGMA secure_delete=ON")
+            await db.execute("PRAGMA user_version")  # reads the file: one that is not a database fails here
+        except sqlite3.Error as exc:
+            await db.close()  # its thread would otherwise keep the process alive
+            raise Unavailable(f"The database {path} cannot be used ({exc}): check DATABASE_PATH.") from None
         return cls(db, path)
 
     async def __aenter__(self) -> Store:
@@ -87,7 +97,12 @@ class Store:
     async def close(self) -> None:
         if self._checkpoint_retry is not None:
             self._checkpoint_retry.cancel()  # closing the last connection checkpoints anyway
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._checkpoint_retry  # so it is not mid-statement when the connection goes
         await self._db.close()
+
+    async def has_table(self, name: str) -> bool:
+        return await self.fetchone("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)) is not None
 
     async def version(self) -> int:
         row = await self.fetchone("PRAGMA user_version")

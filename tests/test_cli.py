@@ -215,6 +215,19 @@ def test_a_database_from_a_newer_bot_is_refused_without_a_traceback(database):
     assert "Traceback" not in essays.stderr + check.stderr
     assert read_counts(database)["version"] == 99
 
+
+@pytest.mark.parametrize("where", ["not-a-database.txt", "not-a-database.txt/bot.sqlite3", "."])
+def test_a_database_path_that_cannot_be_used_is_one_line_not_a_traceback_or_a_hang(tmp_path, where):
+    (tmp_path / "not-a-database.txt").write_text("plain text " * 100)
+    done = run("essays", database=tmp_path / where, timeout=30)
+    assert done.returncode == 1
+    assert "DATABASE_PATH" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_dev_guild_id_in_other_digits_is_refused_by_name(database):
+    done = run("essays", database=database, DEV_GUILD_ID="\u00b2\u00b3")
+    assert done.returncode == 2 and "DEV_GUILD_ID" in done.stderr and "Traceback" not in done.stderr
+
 # -- backup --------------------------------------------------------------------------------------------------------
 
 def read_counts(path: Path) -> Mapping[str, int]:
@@ -241,6 +254,25 @@ def test_backup_during_an_open_secret_debate_warns_that_the_copy_can_link_ballot
     assert done.returncode == 0, done.stderr
     assert "1 secret debate(s) were open" in done.stderr and "Copied" in done.stdout
 
+
+
+def test_backup_copies_an_older_database_as_it_is_and_leaves_it_unupgraded(tmp_path):
+    database, copy = tmp_path / "bot.sqlite3", tmp_path / "copy.sqlite3"
+    asyncio.run(migrate_to(database, 3))  # before debates and their ballot keys existed
+    done = run("backup", str(copy), database=database)
+    assert done.returncode == 0, done.stderr
+    assert read_counts(database)["version"] == read_counts(copy)["version"] == 3
+
+
+def test_backup_of_a_database_that_does_not_exist_is_refused_not_made_empty(tmp_path):
+    done = run("backup", str(tmp_path / "copy.sqlite3"), database=tmp_path / "typo.sqlite3")
+    assert done.returncode == 1 and "There is no database at" in done.stderr
+    assert not (tmp_path / "typo.sqlite3").exists() and not (tmp_path / "copy.sqlite3").exists()
+
+
+async def migrate_to(database: Path, version: int) -> None:
+    async with await Store.open(database) as store:
+        await store.migrate(target=version)
 
 async def open_secret_debate(database: Path) -> None:
     async with await Store.open(database) as store:

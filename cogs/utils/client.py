@@ -58,8 +58,13 @@ class ChapterBot(commands.Bot):
         if self.settings.dev_guild_id is not None:
             guild = discord.Object(self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-            log.info("synced %d commands to development server %s", len(synced), self.settings.dev_guild_id)
+            try:
+                synced = await self.tree.sync(guild=guild)
+            except discord.HTTPException as exc:  # a channel's id, or a server the bot is not in: run without it
+                log.warning("could not sync commands to DEV_GUILD_ID %s (%s): is it a server the bot was added to,"
+                            " with the applications.commands scope?", self.settings.dev_guild_id, exc.text or exc.status)
+            else:
+                log.info("synced %d commands to development server %s", len(synced), self.settings.dev_guild_id)
 
     async def close(self) -> None:
         if self._encoder is not None:
@@ -67,6 +72,9 @@ class ChapterBot(commands.Bot):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._encoder  # so it is not mid-write when the database closes
         await super().close()
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Every command is a slash command: a message that mentions the bot is not one (nor an error to log)."""
 
     async def on_ready(self) -> None:
         log.info("ready as %s (id %s) in %d servers", self.user, self.user and self.user.id, len(self.guilds))

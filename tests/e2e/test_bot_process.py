@@ -51,6 +51,31 @@ async def test_bot_process_with_a_malformed_token_exits_with_status_2_without_ca
     assert fake.requests == []
 
 
+
+async def test_a_dev_guild_id_the_bot_is_not_in_is_logged_and_the_bot_runs_on(fake: FakeDiscord, make_bot_process):
+    stranger = fake.world.ids.next()  # no server the bot was added to has this id
+    proc = await make_bot_process(DEV_GUILD_ID=str(stranger)).start(wait=False)
+    await fake.wait_for(lambda: f'could not sync commands to DEV_GUILD_ID {stranger}' in proc.logs(), 30,
+                        lambda: proc.logs())
+    await fake.wait_for(lambda: fake.gateway.connected, 30, lambda: proc.logs())
+    assert proc.returncode is None and 'Traceback' not in proc.logs()
+
+
+async def test_a_database_that_cannot_be_used_stops_the_bot_with_one_line(fake: FakeDiscord, make_bot_process,
+                                                                            tmp_path):
+    (tmp_path / 'notes.txt').write_text('not a database ' * 100)
+    proc = await make_bot_process(DATABASE_PATH=str(tmp_path / 'notes.txt')).start(wait=False)
+    assert await proc.wait_exit() == 1
+    assert 'cannot be used' in proc.logs() and 'DATABASE_PATH' in proc.logs() and 'Traceback' not in proc.logs()
+
+
+async def test_a_message_mentioning_the_bot_is_not_taken_for_a_command(
+    fake: FakeDiscord, bot_process: BotProcess, member: Member
+):
+    fake.post(member, fake.default_channel, f'<@{fake.world.bot.id}> hello, can you find the quote on Ecuador?')
+    assert (await (await fake.slash(member, 'about')).response()).ephemeral  # the message came first, on one socket
+    assert 'ERROR' not in bot_process.logs() and 'CommandNotFound' not in bot_process.logs()
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 async def test_bot_process_stops_cleanly_on_sigterm_and_ctrl_c(bot_process: BotProcess, tmp_path, sig):
     assert await bot_process.stop(sig=sig) == 0

@@ -15,10 +15,10 @@ from .debate_helpers import db_rows, debate_id, open_debate, organizer, planted_
 from .harness import ROOT, SEEDS
 
 
-async def sync_globally(fake: FakeDiscord, workdir: Path) -> str:
+async def sync_globally(fake: FakeDiscord, workdir: Path, dev_guild: str = '') -> str:
     """Run `python bot.py sync` against the fake, as an owner would after inviting the bot to a new server."""
     env = {k: v for k, v in os.environ.items() if not k.startswith('DISCORD_') and k != 'DEV_GUILD_ID'}
-    env.update(fake.env(DEV_GUILD_ID=''), DATABASE_PATH=str(workdir / 'bot.sqlite3'), SEEDS_DIR=str(SEEDS))
+    env.update(fake.env(DEV_GUILD_ID=dev_guild), DATABASE_PATH=str(workdir / 'bot.sqlite3'), SEEDS_DIR=str(SEEDS))
     child = await asyncio.create_subprocess_exec(sys.executable, 'bot.py', 'sync', cwd=ROOT, env=env,
                                                  stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     output, _ = await asyncio.wait_for(child.communicate(), 60)
@@ -33,6 +33,14 @@ async def test_sync_publishes_every_command_the_dev_server_has_to_every_server(f
     assert f'Published {len(published)} commands' in output
     assert fake.token not in output
 
+
+
+async def test_sync_with_a_dev_server_set_removes_its_copies_so_no_command_shows_twice(fake, chapter_bot, tmp_path):
+    tested = sorted(fake.commands.names(fake.guild.id))
+    output = await sync_globally(fake, tmp_path, dev_guild=str(fake.guild.id))
+    assert sorted(fake.commands.names(None)) == tested
+    assert fake.commands.names(fake.guild.id) == []
+    assert 'empty DEV_GUILD_ID' in output
 
 async def test_positions_in_one_server_are_invisible_in_another(fake, chapter_bot, member: Member, tmp_path):
     await sync_globally(fake, tmp_path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,14 +141,17 @@ def _name(text: str) -> str:
     return text if len(text) <= MAX_NAME else text[: MAX_NAME - 1].rstrip() + "\u2026"
 
 
-def load_folder(folder: Path) -> tuple[list[Essay], list[LoadProblem]]:
-    """Load every essay file in a folder. Broken files are reported and skipped; the rest still load."""
+def load_folder(folder: Path, *, first: Collection[str] = ()) -> tuple[list[Essay], list[LoadProblem]]:
+    """Load every essay file in a folder. Broken files are reported and skipped; the rest still load.
+    Files named in `first` are read first, so when two files claim one slug, the one already indexed keeps it."""
     essays: list[Essay] = []
     problems: list[LoadProblem] = []
     if not folder.is_dir():
-        return essays, [LoadProblem(str(folder), "the essays folder does not exist")]
+        reason = "the essays folder is a file" if folder.exists() else "the essays folder does not exist"
+        return essays, [LoadProblem(str(folder), reason)]
     seen: dict[str, str] = {}
-    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in ESSAY_SUFFIXES and p.is_file()):
+    files = (p for p in folder.iterdir() if p.suffix.lower() in ESSAY_SUFFIXES and p.is_file())
+    for path in sorted(files, key=lambda p: (p.name not in first, p.name)):
         try:
             essay = parse_essay(path.read_bytes(), source=path.name)
         except InvalidInput as exc:

@@ -149,9 +149,9 @@ class Library:
 
         A file that now fails to load keeps the version indexed before, and a missing folder drops nothing: an edit
         gone wrong or a mistyped SEEDS_DIR should not pull quotes out from under the discussions that cite them."""
-        essays, problems = load_folder(folder)
         stored = {row["slug"]: row
                   for row in await self._store.fetchall("SELECT slug, source, origin, content_hash FROM essays")}
+        essays, problems = load_folder(folder, first={row["source"] for row in stored.values()})
         changed, unchanged = [], 0
         for essay in essays:
             row = stored.get(essay.slug)

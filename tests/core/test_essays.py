@@ -144,6 +144,9 @@ def test_folder_reports_every_broken_file_and_loads_the_rest(tmp_path: Path):
 def test_missing_folder_is_a_problem_not_a_crash(tmp_path: Path):
     essays, problems = load_folder(tmp_path / "nope")
     assert essays == [] and "does not exist" in problems[0].reason
+    (tmp_path / "seeds").write_text("a file where the folder should be")
+    essays, problems = load_folder(tmp_path / "seeds")
+    assert essays == [] and "is a file" in problems[0].reason
 
 
 @pytest.mark.parametrize(

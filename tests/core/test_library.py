@@ -63,6 +63,19 @@ async def test_a_file_broken_by_an_edit_keeps_its_last_good_version_and_says_so(
     assert (await library.search("Comintern", limit=1))[0].essay_slug == "building-international-socialism-in-a-new-era"
 
 
+
+async def test_a_new_file_claiming_an_indexed_essays_slug_is_the_one_skipped(store: Store, tmp_path: Path):
+    folder = tmp_path / "essays"
+    folder.mkdir()
+    (folder / "zeta.md").write_text("# Housing First\n\nTenant unions win.\n", encoding="utf-8")
+    library = Library(store)
+    await library.sync_folder(folder)
+    (folder / "alpha.md").write_text("---\nslug: zeta\n---\n# Newcomer\n\nAbout weather.\n",
+                                     encoding="utf-8")  # sorts first, and claims the same slug
+    report = await library.sync_folder(folder)
+    assert [(p.source, "already used by zeta.md" in p.reason) for p in report.problems] == [("alpha.md", True)]
+    assert (await library.passage("zeta:1")).text == "Tenant unions win."
+
 async def test_a_missing_folder_drops_no_essay(store: Store, seeds: Path):
     library = Library(store)
     await library.sync_folder(seeds)

@@ -30,6 +30,8 @@ _SENTENCE_END = tuple(".,;:!?\u2026\"'\u201d\u2019)")
 # "By Jane Doe" above the first paragraph names the author when nothing else does; "By the numbers" is a heading.
 _BYLINE = re.compile(r"^[*_]*(?:written\s+)?by\s+(.+?)[*_]*$", re.IGNORECASE)
 _NAME_JOINERS = frozenset({"and", "&", "of", "de", "da", "van", "von", "der", "la", "le", "del", "y"})
+_INITIAL = re.compile(r"[A-Z][a-z]?\.")  # "S.", "Jr."
+MAX_BYLINE_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -96,17 +98,19 @@ def parse_essay(
     section = ""
     paragraphs: list[tuple[str, str]] = []
     for kind, value in blocks:
-        byline = _byline(value) if not paragraphs else None
-        found_author = found_author or byline
-        if kind == "heading" and byline:
-            continue  # a byline is not the title or a section; as a paragraph it stays one, keeping the numbering
-        if kind == "heading":
-            if not found_title and not paragraphs and section == "":
-                found_title = value
-            elif paragraphs or section or fold(value) != fold(found_title or ""):
-                section = _name(value)  # the file's own title above the first paragraph is not a section
-        else:
+        opening = not paragraphs and section == ""
+        if kind == "paragraph":
+            if opening and not found_author:
+                found_author = _byline(value)  # it stays a passage all the same, keeping the numbering
             paragraphs.append((section, value))
+        elif opening and not found_title:
+            found_title = value  # the first heading is the title, even one that starts with "By"
+        elif opening and fold(value) == fold(found_title):
+            continue  # the file's own title, when the title was given: not a section
+        elif not paragraphs and (byline := _byline(value)):
+            found_author = found_author or byline  # a byline under the title is not a section either
+        else:
+            section = _name(value)
     if not paragraphs:
         raise InvalidInput("the file has no paragraphs, only headings")
 
@@ -129,11 +133,17 @@ def parse_essay(
 
 
 def _byline(text: str) -> str | None:
+    """The name in "By Jane Doe", or None. A name is a few capitalised words (joiners such as "de" aside) and ends as
+    a name does: an initial ("Travis S.") may close it, a sentence's full stop may not ("By Working Together We Win.")."""
     match = _BYLINE.match(text)
     words = match.group(1).split() if match else []
-    if words and words[0][0].isupper() and all(w[0].isupper() or w.lower() in _NAME_JOINERS for w in words):
-        return " ".join(words)
-    return None
+    if not words or len(words) > MAX_BYLINE_WORDS or not words[0][0].isupper():
+        return None
+    if not all(w[0].isupper() or w.lower() in _NAME_JOINERS for w in words):
+        return None
+    if words[-1][-1] in ".!?" and not _INITIAL.fullmatch(words[-1]):
+        return None
+    return " ".join(words)
 
 
 def _name(text: str) -> str:

@@ -80,9 +80,15 @@ def test_first_title_like_line_of_plain_text_is_the_title():
 @pytest.mark.parametrize(
     ("raw", "source", "title", "author", "expected"),
     [
-        # A plain-text byline is neither the title nor a section.
-        (b"By Jane Doe\nA Plain Title\n\nBody sentence.\n", "essay.txt", "A Plain Title", "Jane Doe",
+        # A plain-text byline under the title is neither the title nor a section.
+        (b"A Plain Title\nBy Jane Doe\n\nBody sentence.\n", "essay.txt", "A Plain Title", "Jane Doe",
          [("", "Body sentence.")]),
+        # The first heading is the title, even one that starts with "By".
+        (b"# By Any Means Necessary\n\nThe struggle goes on.\n", "essay.md", "By Any Means Necessary", "",
+         [("", "The struggle goes on.")]),
+        # A sentence is not a byline, however capitalised.
+        (b"# T\n\nBy Working Together We Win.\n\nBody.\n", "essay.md", "T", "",
+         [("", "By Working Together We Win."), ("", "Body.")]),
         # A Markdown byline paragraph names the author and stays a passage, so numbering never shifts.
         (b"# T\n\n*By Ana de la Cruz and Sam S.*\n\nBody.\n", "essay.md", "T", "Ana de la Cruz and Sam S.",
          [("", "*By Ana de la Cruz and Sam S.*"), ("", "Body.")]),

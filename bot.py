@@ -26,7 +26,7 @@ from dotenv import load_dotenv
 
 from core.debates import DebateRepo
 from core.errors import BotError
-from core.library import Library, SearchResult
+from core.library import Library, SearchResult, check_limit
 from core.services import open_services
 from core.settings import TOKEN_HELP, Settings
 from core.store import Store
@@ -92,7 +92,12 @@ async def sync_globally(settings: Settings) -> int:
                 # The test server's own copies would show every command there twice.
                 guild = discord.Object(settings.dev_guild_id)
                 bot.tree.clear_commands(guild=guild)
-                await bot.tree.sync(guild=guild)
+                try:
+                    await bot.tree.sync(guild=guild)
+                except discord.HTTPException as exc:
+                    print(f"Could not remove the copies in DEV_GUILD_ID {settings.dev_guild_id} ({exc.text or exc.status}):"
+                          " is it a server the bot was added to?", file=sys.stderr)
+                    return 1
                 print(f"Removed the copies in DEV_GUILD_ID {settings.dev_guild_id}: empty DEV_GUILD_ID in .env now,"
                       " or the next start puts them back.")
     return 0
@@ -128,8 +133,10 @@ async def search_command(settings: Settings, query: str | None, essay: str | Non
     async with open_services(settings) as services:
         await encode_for_meaning(services.library)
         if query is None:
+            # Options that are wrong for every line fail the batch once, before reading it.
+            check_limit(limit)
             if essay is not None:
-                await services.library.essay(essay)  # an unknown essay fails the batch once, not on every line
+                await services.library.essay(essay)
             return await search_lines(services.library, essay, limit)
         results = await services.library.search(query, essay=essay, limit=limit)
     if as_json:

@@ -37,7 +37,7 @@ RANK_CAP = 2500
 BATCH_PASSAGES = 5000
 MAX_RESULTS = 25
 # /compare wants each essay's best passage, not the best passages overall: it re-ranks each essay's best few by
-# BM25, so a passage-rich essay cannot crowd the others out.
+# BM25, so a passage-rich essay does not crowd the others out (among the newest RANK_CAP matches, as any search).
 COMPARE_PER_ESSAY = 5
 COMPARE_CANDIDATES = 500
 
@@ -62,6 +62,11 @@ def clean_query(query: str) -> str:
     if len(query) > MAX_QUERY:
         raise InvalidInput(f"That search is too long: keep it under {MAX_QUERY} characters.")
     return query
+
+
+def check_limit(limit: int) -> None:
+    if not 1 <= limit <= MAX_RESULTS:
+        raise InvalidInput(f"Ask for between 1 and {MAX_RESULTS} results.")
 
 
 def _echo(text: str | None, limit: int = 80) -> str:
@@ -352,8 +357,7 @@ class Library:
     async def search(self, query: str, *, essay: str | None = None, limit: int = 5,
                      guild: int | None = None) -> list[SearchResult]:
         query = clean_query(query)
-        if not 1 <= limit <= MAX_RESULTS:
-            raise InvalidInput(f"Ask for between 1 and {MAX_RESULTS} results.")
+        check_limit(limit)
         return await self._results((await self._ranked(query, essay, guild, CANDIDATES, limit))[:limit])
 
     async def _ranked(self, query: str, essay: str | None, guild: int | None, pool: int,

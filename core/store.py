@@ -69,6 +69,8 @@ class Store:
         try:
             if str(path) != ":memory:":
                 path.parent.mkdir(parents=True, exist_ok=True)
+                # A failed connect is reported here: in aiosqlite's thread it would outlive the event loop.
+                sqlite3.connect(path).close()
             db = await aiosqlite.connect(path, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
             raise Unavailable(f"The database {path} cannot be opened ({exc}): check DATABASE_PATH.") from None

@@ -151,11 +151,13 @@ def test_search_batch_answers_blank_and_refused_lines_in_place_and_goes_on(index
     assert "Traceback" not in done.stderr
 
 
-def test_search_batch_with_an_unknown_essay_fails_once_before_reading(indexed):
-    done = run("search", "--essay", "no-such-essay", database=indexed, stdin=f"{QUERY}\n{SECOND_QUERY}\n")
+@pytest.mark.parametrize(("options", "said"), [(("--essay", "no-such-essay"), "no-such-essay"),
+                                                (("--limit", "0"), "between 1 and 25")])
+def test_search_batch_with_options_wrong_for_every_line_fails_once_before_reading(indexed, options, said):
+    done = run("search", *options, database=indexed, stdin=f"{QUERY}\n{SECOND_QUERY}\n")
     assert done.returncode == 1
     assert done.stdout == ""
-    assert done.stderr.count("no-such-essay") == 1
+    assert done.stderr.count(said) == 1
 
 def test_essays_json_lists_every_seed(indexed):
     done = run("essays", "--json", database=indexed)

@@ -36,7 +36,7 @@ class ChapterBot(commands.Bot):
     def __init__(self, *, settings: Settings, services: Services, **options) -> None:
         intents = discord.Intents.default()  # no privileged intents: the bot never reads message content
         super().__init__(
-            command_prefix=commands.when_mentioned,
+            command_prefix=commands.when_mentioned,  # required by commands.Bot; on_message never reads one
             intents=intents,
             tree_cls=ChapterTree,
             allowed_mentions=discord.AllowedMentions.none(),

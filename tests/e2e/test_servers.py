@@ -42,6 +42,17 @@ async def test_sync_with_a_dev_server_set_removes_its_copies_so_no_command_shows
     assert fake.commands.names(fake.guild.id) == []
     assert 'empty DEV_GUILD_ID' in output
 
+
+async def test_sync_with_a_dev_server_the_bot_is_not_in_says_so_in_one_line(fake, chapter_bot, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith('DISCORD_') and k != 'DEV_GUILD_ID'}
+    env.update(fake.env(DEV_GUILD_ID=str(fake.world.ids.next())), DATABASE_PATH=str(tmp_path / 'bot.sqlite3'),
+               SEEDS_DIR=str(SEEDS))
+    child = await asyncio.create_subprocess_exec(sys.executable, 'bot.py', 'sync', cwd=ROOT, env=env,
+                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    output = (await asyncio.wait_for(child.communicate(), 60))[0].decode()
+    assert child.returncode == 1 and 'Could not remove the copies' in output and 'Traceback' not in output
+    assert fake.commands.names(None)  # the global commands were published all the same
+
 async def test_positions_in_one_server_are_invisible_in_another(fake, chapter_bot, member: Member, tmp_path):
     await sync_globally(fake, tmp_path)
     other = fake.world.add_guild('Neighbouring chapter')

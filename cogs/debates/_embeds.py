@@ -20,7 +20,8 @@ BAR_WIDTH = 12
 EMBEDS_PER_MESSAGE = 10
 PASSAGE_TEXT = 900
 PASSAGE_FOOTER = 300
-LIST_CLOSED_ROOM = limits.EMBED_DESCRIPTION // 3
+# Room kept for the recently closed debates: five of the longest entries (about 300 characters each) fit.
+LIST_CLOSED_ROOM = 1600
 FORMAT_NAMES = {Format.POLL: "Poll", Format.PROPOSAL: "Proposal", Format.OXFORD: "Oxford-style debate"}
 
 
@@ -159,7 +160,7 @@ def pack_embeds(embeds: Sequence[discord.Embed]) -> list[list[discord.Embed]]:
 
 def build_list_embed(debates: Sequence[Debate], turnouts: dict[int, int], *, open_total: int) -> discord.Embed:
     """Open debates, newest first, then recently closed ones, in whole lines, as many as fit, saying how many open
-    ones were left out. The closed ones keep a third of the room, so they show however many debates are open."""
+    ones were left out. The closed ones keep room of their own, so they show however many debates are open."""
     if not debates:
         return discord.Embed(title="Debates", colour=COLOUR,
                              description="No debates yet: an organizer can open one with /debate start.")

@@ -90,7 +90,8 @@ async def test_an_oxford_debate_short_of_its_quorum_names_no_winner(store, quoru
 @pytest.mark.parametrize("opened", [3, 40])
 async def test_the_list_shows_whole_entries_counts_the_open_debates_left_out_and_keeps_closed_ones(store, opened):
     repo = DebateRepo(store)
-    spec = build_spec(motion="Endorse the rent strike " * 12, format=Format.POLL, options="Yes | No")
+    # The longest entries there are: Oxford debates with 120-character motions, links and four-digit turnouts.
+    spec = build_spec(motion="Endorse the rent strike " * 12, format=Format.OXFORD)
     ids = []
     for n in range(opened + 6):
         debate = await repo.start(spec, guild_id=123456789012345678, channel_id=223456789012345678, author_id=3)
@@ -99,14 +100,15 @@ async def test_the_list_shows_whole_entries_counts_the_open_debates_left_out_and
     for debate_id in ids[:6]:
         await repo.close(123456789012345678, debate_id)
     debates = await repo.recent(123456789012345678, opened=LIST_OPEN, closed=LIST_CLOSED)
-    embed = build_list_embed(debates, {d.id: 0 for d in debates},
+    embed = build_list_embed(debates, {d.id: 1234 for d in debates},
                              open_total=await repo.count_open(123456789012345678))
     entries = embed.description.split("\n\n")
     assert len(embed.description) <= limits.EMBED_DESCRIPTION and len(embed) <= limits.EMBED_TOTAL
     assert all(entry.endswith(")") for entry in entries if entry.startswith("**#"))  # none cut mid-link
-    shown_open = [e for e in entries if "\nPoll \u00b7 open" in e]
-    if len(shown_open) < opened:
-        assert f"\u2026and {opened - len(shown_open)} more open debates" in embed.description
+    assert sum("\nOxford-style debate \u00b7 closed" in e for e in entries) == LIST_CLOSED  # the five most recent
+    shown_open = sum("\nOxford-style debate \u00b7 open" in e for e in entries)
+    if shown_open < opened:
+        assert f"\u2026and {opened - shown_open} more open debate" in embed.description
+        assert len(embed.description) > limits.EMBED_DESCRIPTION - 300  # full: one more entry would not fit
     else:
         assert "more open" not in embed.description
-    assert sum("\nPoll \u00b7 closed" in e for e in entries) == LIST_CLOSED  # the five most recently closed

@@ -352,6 +352,9 @@ async def test_a_debate_in_a_private_channel_is_shown_only_to_those_who_can_see_
         return shown
 
     assert await sees(insider) and await sees(org) and not await sees(outsider)
+    await open_debate(fake, org, motion='Fund the food bank', format='poll', options='Yes | No')
+    listing = (await (await fake.slash(outsider, 'debate list')).response()).embeds[0]['description']
+    assert 'Fund the food bank' in listing and 'more open' not in listing  # not even counted
     db_write(tmp_path, 'UPDATE debates SET channel_id = 999 WHERE id = ?', (int(did),))  # its channel was deleted
     assert await sees(org) and not await sees(insider)
 

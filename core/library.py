@@ -440,7 +440,7 @@ class Library:
                 f" bm25(passage_index) AS score {matches}) c JOIN passages p ON p.id = c.id)"
                 " WHERE place <= ? ORDER BY score LIMIT ?", (*window, per_essay, pool))
         except sqlite3.OperationalError:
-            log.exception("full-text query failed: %r", fts_query)
+            log.exception("full-text query failed (%d characters; what members type is not logged)", len(fts_query))
             return []
 
     async def _hidden_essay_ids(self, guild: int) -> set[int]:

@@ -230,6 +230,15 @@ def test_a_dev_guild_id_in_other_digits_is_refused_by_name(database):
     done = run("essays", database=database, DEV_GUILD_ID="\u00b2\u00b3")
     assert done.returncode == 2 and "DEV_GUILD_ID" in done.stderr and "Traceback" not in done.stderr
 
+
+@pytest.mark.parametrize("command", [(), ("sync",)])
+def test_discord_out_of_reach_is_one_line_naming_the_setting(database, command):
+    done = run(*command, database=database, DISCORD_TOKEN=FAKE_TOKEN, DISCORD_API_BASE="http://127.0.0.1:9",
+               timeout=60)  # nothing listens on port 9
+    assert done.returncode == 1, done.stderr
+    assert "Could not reach Discord" in done.stderr and "DISCORD_API_BASE" in done.stderr
+    assert "Traceback" not in done.stderr and FAKE_TOKEN not in done.stderr + done.stdout
+
 # -- backup --------------------------------------------------------------------------------------------------------
 
 def read_counts(path: Path) -> Mapping[str, int]:

@@ -9,7 +9,9 @@ from .conftest import ROOT
 
 def test_nothing_under_core_imports_discord():
     offenders = []
-    for path in (ROOT / "core").rglob("*.py"):
+    modules = list((ROOT / "core").rglob("*.py"))
+    assert len(modules) > 10  # the check below reads something
+    for path in modules:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = []
             if isinstance(node, ast.Import):

@@ -1,4 +1,4 @@
-"""Logging never records what members wrote or chose, even at DEBUG."""
+"""Logging at DEBUG does not turn on discord.py's payload logs, which carry what members wrote and chose."""
 
 from __future__ import annotations
 

@@ -76,6 +76,17 @@ async def test_a_new_file_claiming_an_indexed_essays_slug_is_the_one_skipped(sto
     assert [(p.source, "already used by zeta.md" in p.reason) for p in report.problems] == [("alpha.md", True)]
     assert (await library.passage("zeta:1")).text == "Tenant unions win."
 
+
+async def test_a_seed_file_taking_an_uploads_id_is_skipped_and_the_upload_kept(store: Store, seeds: Path):
+    library = Library(store)
+    await library.sync_folder(seeds)
+    await library.add_upload(b"Dual power grows in tenant unions.\n", filename="t.txt", title="Tenant Notes",
+                             guild_id=CHAPTER_A)
+    (seeds / "tenant-notes.md").write_text("# Tenant Notes\n\nA bundled text about weather.\n", encoding="utf-8")
+    report = await library.sync_folder(seeds)
+    assert [(p.source, "taken by an uploaded essay" in p.reason) for p in report.problems] == [("tenant-notes.md", True)]
+    assert (await library.passage("tenant-notes:1", guild=CHAPTER_A)).text == "Dual power grows in tenant unions."
+
 async def test_a_missing_folder_drops_no_essay(store: Store, seeds: Path):
     library = Library(store)
     await library.sync_folder(seeds)

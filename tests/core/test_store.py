@@ -3,7 +3,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
@@ -97,10 +96,16 @@ async def test_a_reader_elsewhere_delays_a_checkpoint_briefly_then_it_finishes_i
     reader.execute("BEGIN")
     reader.execute("SELECT count(*) FROM scratch").fetchone()  # holds a snapshot that still has the secret
     await store.execute("DELETE FROM scratch")
-    started = time.monotonic()
+    statements: list[str] = []
+    await store._db.set_trace_callback(statements.append)
     assert not await store.checkpoint()
-    # Far below the 5 s busy timeout, which every vote and command would otherwise queue behind.
-    assert time.monotonic() - started < store_module.BUSY_TIMEOUT_MS / 1000 / 2
+    # It waited the short time, not the 5 s busy timeout every vote and command would queue behind, then put that
+    # back for everything else.
+    waits = [s for s in statements if s.startswith("PRAGMA busy_timeout")]
+    assert waits == [f"PRAGMA busy_timeout={store_module.CHECKPOINT_WAIT_MS}",
+                     f"PRAGMA busy_timeout={store_module.BUSY_TIMEOUT_MS}"]
+    assert (await store.fetchone("PRAGMA busy_timeout"))[0] == store_module.BUSY_TIMEOUT_MS
+    await store._db.set_trace_callback(None)
     await store.execute("INSERT INTO guild_settings (guild_id, organizer_role_id) VALUES (3, 4)")  # writes go on
     reader.close()
     for _ in range(100):

@@ -75,6 +75,9 @@ async def make_bot_process(fake: FakeDiscord, tmp_path: Path, request: pytest.Fi
         for proc in procs:
             if proc.returncode is None and proc.proc is not None:
                 await proc.kill()
+    # Every test that ran the real bot also checks the token never reached its log, at any level, on any path.
+    for proc in procs:
+        assert fake.token not in proc.logs(tail=100_000), 'the bot logged its token'
 
 
 @pytest.fixture

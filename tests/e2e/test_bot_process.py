@@ -35,6 +35,13 @@ async def test_bot_process_answers_about_with_counts_and_version(
     assert fields == {'Essays': str(essays), 'Passages': str(passages), 'Version': core.__version__}
 
 
+
+async def test_the_token_is_not_logged_even_at_debug_level(fake: FakeDiscord, make_bot_process, member: Member):
+    proc = await make_bot_process(LOG_LEVEL='DEBUG').start()
+    assert (await (await fake.slash(member, 'about')).response()).ephemeral
+    assert await proc.stop() == 0
+    assert 'DEBUG' in proc.logs() and fake.token not in proc.logs(tail=100_000)
+
 async def test_bot_process_with_a_rejected_token_exits_with_status_2(fake: FakeDiscord, make_bot_process):
     proc = make_bot_process(DISCORD_TOKEN=make_token(fake.world.ids.next()))  # well formed, unknown
     await proc.start(wait=False)

@@ -20,7 +20,7 @@ from core.positions import (SCALE, Topic, ballots_csv, clean_reason, clean_topic
 from core.text import fold
 
 from ..utils import limits
-from ..utils.checks import member_may_post, organizers_only
+from ..utils.checks import is_organizer, member_may_post, organizers_only
 from ..utils.limits import cap
 from ..utils.views import ConfirmView
 from ._embeds import (build_history_embed, build_mine_embed, build_stance_embed, build_summary_embed,
@@ -35,6 +35,18 @@ CHART_BUDGET = 1.5
 MAX_PASSAGE_ID = 60  # slug:number, slugs at most 48 characters; Discord refuses longer text before we see it
 
 Choices = list[app_commands.Choice[str]]
+# Commands whose topic may be one of the member's own, even a hidden debate's: they show or change only their data.
+OWN_DATA_COMMANDS = ("set", "history", "forget")
+
+
+async def visible_channels(interaction: discord.Interaction) -> set[int] | None:
+    """The channels whose debates' topics this member may see: those they can view; None for organizers, who see
+    every topic. The rule /debate lists debates by (cogs/debates/_cog.py), kept here rather than imported, so one
+    extension does not load another's module; tests/e2e/test_positions.py checks the two agree."""
+    if await is_organizer(interaction):
+        return None
+    channels = interaction.guild.channels if interaction.guild else ()
+    return {c.id for c in channels if c.permissions_for(interaction.user).view_channel}
 
 
 def _never_raises(handler: Callable[[Positions, discord.Interaction, str], Awaitable[Choices]]):
@@ -64,13 +76,18 @@ class Positions(commands.GroupCog, group_name="position"):
 
     @_never_raises
     async def topic_autocomplete(self, interaction: discord.Interaction, current: str) -> Choices:
-        names = await self.positions.topic_names(interaction.guild_id, current, limit=limits.CHOICES)
+        names = await self.positions.topic_names(interaction.guild_id, current, limit=limits.CHOICES,
+                                                 channels=await visible_channels(interaction),
+                                                 holder=_holder_while_typing(interaction))
         return [app_commands.Choice(name=cap(name, limits.CHOICE_NAME), value=name) for name in names]
 
     @_never_raises
     async def stance_autocomplete(self, interaction: discord.Interaction, current: str) -> Choices:
         typed_topic = getattr(interaction.namespace, "topic", None) or ""
-        topic = await self.positions.find(interaction.guild_id, typed_topic) if typed_topic.strip() else None
+        topic = None
+        if typed_topic.strip():  # /position set's option: the member's own topics count, as they do there
+            topic = await self.positions.find(interaction.guild_id, typed_topic, holder=interaction.user.id,
+                                              channels=await visible_channels(interaction))
         stances = topic.stances if topic is not None else SCALE
         wanted = fold(current)
         return [app_commands.Choice(name=cap(stance, limits.CHOICE_NAME), value=stance)
@@ -109,12 +126,13 @@ class Positions(commands.GroupCog, group_name="position"):
         guild, member = interaction.guild_id, interaction.user.id
         name = clean_topic_name(topic)
         reason = clean_reason(reason)
+        channels = await visible_channels(interaction)
         cited = await self.library.passage(passage.strip(), guild=guild) if passage and passage.strip() else None
 
         async def record(choice: discord.Interaction, chosen: Topic | None) -> tuple[None, discord.Embed]:
             if chosen is None:
                 entry = await self.positions.set_stance_on_new_topic(guild, member, name, stance, reason=reason,
-                                                                     passage=cited and cited.key)
+                                                                     passage=cited and cited.key, channels=channels)
             else:
                 entry = await self.positions.set_stance(guild, member, chosen, stance, reason=reason,
                                                         passage=cited and cited.key)
@@ -122,7 +140,7 @@ class Positions(commands.GroupCog, group_name="position"):
                      "a new" if chosen is None else "an existing")
             return None, build_stance_embed(entry, _citations_of(cited), new_topic=chosen is None)
 
-        existing = await self.positions.find(guild, name)
+        existing = await self.positions.find(guild, name, channels=channels, holder=member)
         if existing is not None and existing.name == name:
             _, embed = await record(interaction, existing)
             await interaction.response.send_message(embed=embed, ephemeral=True)
@@ -130,7 +148,7 @@ class Positions(commands.GroupCog, group_name="position"):
         if existing is not None:  # the same name typed differently: there is nothing else it could mean
             candidates, new_name = [existing], None
         else:
-            candidates, new_name = await self.positions.similar(guild, name), name
+            candidates, new_name = await self.positions.similar(guild, name, channels=channels, holder=member), name
         if not candidates:
             _, embed = await record(interaction, None)
             await interaction.response.send_message(embed=embed, ephemeral=True)
@@ -176,10 +194,14 @@ class Positions(commands.GroupCog, group_name="position"):
         """
         guild = interaction.guild_id
         subject = member or interaction.user
-        if subject.id != interaction.user.id and not await self.positions.is_visible(guild, subject.id):
+        own = subject.id == interaction.user.id
+        if not own and not await self.positions.is_visible(guild, subject.id):
             raise Forbidden(f"{subject.display_name} keeps their positions private.")
-        chosen = await self.positions.topic(guild, topic) if topic else None
-        entries = await self.positions.history(guild, subject.id, chosen)
+        # Your own history is whole; another member's leaves out the topics of debates you may not see.
+        channels = await visible_channels(interaction)
+        chosen = (await self.positions.topic(guild, topic, channels=channels, holder=subject.id if own else None)
+                  if topic else None)
+        entries = await self.positions.history(guild, subject.id, chosen, channels=None if own else channels)
         whose = "Your" if subject.id == interaction.user.id else f"{subject.display_name}'s"
         if not entries:
             where = f" on {chosen.name}" if chosen else ""
@@ -201,7 +223,7 @@ class Positions(commands.GroupCog, group_name="position"):
         """
         # Everything that can fail comes before the first response: after a public defer, Discord would show an
         # error reply (even one sent as ephemeral) to the whole channel.
-        chosen = await self.positions.topic(interaction.guild_id, topic)
+        chosen = await self.positions.topic(interaction.guild_id, topic, channels=await visible_channels(interaction))
         private = not member_may_post(interaction)  # in a channel the member can only read, only they see it
         summary = await self.positions.summary(interaction.guild_id, chosen)
         points = await self.positions.timeline(interaction.guild_id, chosen)
@@ -225,7 +247,7 @@ class Positions(commands.GroupCog, group_name="position"):
     @app_commands.command()
     async def topics(self, interaction: discord.Interaction) -> None:
         """The topics members have taken positions on, with how many hold a stance."""
-        topics = await self.positions.topics(interaction.guild_id)
+        topics = await self.positions.topics(interaction.guild_id, channels=await visible_channels(interaction))
         if not topics:
             await interaction.response.send_message(
                 "There are no topics yet; start one with /position set.", ephemeral=True)
@@ -280,7 +302,8 @@ class Positions(commands.GroupCog, group_name="position"):
             Only this topic; leave empty to erase everything.
         """
         guild, member = interaction.guild_id, interaction.user.id
-        chosen = await self.positions.topic(guild, topic) if topic else None
+        chosen = (await self.positions.topic(guild, topic, channels=await visible_channels(interaction), holder=member)
+                  if topic else None)
         if not await self.positions.has_anything(guild, member, chosen):
             where = f" on {chosen.name}" if chosen else " here"
             raise InvalidInput(f"You have no positions{where} to forget.")
@@ -311,7 +334,8 @@ class Positions(commands.GroupCog, group_name="position"):
         topic:
             The topic to report on.
         """
-        chosen = await self.positions.topic(interaction.guild_id, topic)
+        # Organizers see every topic today; asking keeps the rule in one place should that change.
+        chosen = await self.positions.topic(interaction.guild_id, topic, channels=await visible_channels(interaction))
         await interaction.response.defer(ephemeral=True, thinking=True)
         points = await self.positions.timeline(interaction.guild_id, chosen, every_day=True)
         named = {member for _, counts in points for row in counts.rows for member in row.named}
@@ -332,6 +356,15 @@ class Positions(commands.GroupCog, group_name="position"):
             except NotFound:
                 log.info("cited passage %s is no longer in the library", key)
         return found
+
+
+def _holder_while_typing(interaction: discord.Interaction) -> int | None:
+    """Whose own topics to suggest too: the member's, in commands that show or change only their own data."""
+    command = interaction.command.name if interaction.command else None
+    if command not in OWN_DATA_COMMANDS:
+        return None
+    whose = getattr(interaction.namespace, "member", None)  # /position history: a discord.Object while typing
+    return interaction.user.id if whose is None or whose.id == interaction.user.id else None
 
 
 def _quoted(topics: Iterable[Topic]) -> str:

@@ -6,10 +6,12 @@ commit together. Every query names the server, so nothing of a member crosses fr
 
 from __future__ import annotations
 
+import itertools
+import json
 import logging
 import re
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -31,6 +33,9 @@ AUTOCOMPLETE_SCORE = 65  # rapidfuzz WRatio while typing: "chna" still finds "Ch
 ForgetVotes = Callable[..., Awaitable[int]]  # core.debates.forget_member(db, *, guild_id, member_id, topic_id)
 ReadBallots = Callable[..., Awaitable[list[Ballot]]]  # core.debates.ballots_of(db, *, guild_id, member_id)
 Clock = Callable[[], datetime]
+# Which debates' topics a member may see: those of debates held in these channel ids; None: every topic (organizers).
+# Topics no debate created are everyone's. The cog decides the set, by the rule /debate follows.
+Channels = Collection[int] | None
 
 
 @dataclass(frozen=True)
@@ -57,12 +62,7 @@ async def ensure_debate_topic(db: aiosqlite.Connection, *, guild_id: int, debate
         row = await cursor.fetchone()
     if row is not None:
         return row[0]
-    name = " ".join(motion.split())
-    if len(name) > MAX_TOPIC_NAME:
-        name = name[: MAX_TOPIC_NAME - 1].rstrip() + "\u2026"
-    if await _name_taken(db, guild_id, name):
-        suffix = f" (debate {debate_id})"
-        name = name[: MAX_TOPIC_NAME - len(suffix)].rstrip() + suffix
+    name = await _debate_topic_name(db, guild_id, motion, debate_id)
     return await _insert_topic(db, guild_id=guild_id, name=name, stances=stances, debate_id=debate_id,
                                at=at or datetime.now(UTC))
 
@@ -87,6 +87,60 @@ async def _name_taken(db: aiosqlite.Connection, guild_id: int, name: str) -> boo
     async with db.execute("SELECT 1 FROM position_topics WHERE guild_id = ? AND folded = ?",
                           (guild_id, fold(name))) as cursor:
         return await cursor.fetchone() is not None
+
+
+async def _debate_topic_name(db: aiosqlite.Connection, guild_id: int, motion: str, debate_id: int) -> str:
+    """The motion as a topic name, or, when another topic has that name, with the debate's number:
+    "Tax the rich (debate 9)", then "Tax the rich (debate 9, 2)" and so on."""
+    name = " ".join(motion.split())
+    if len(name) > MAX_TOPIC_NAME:
+        name = name[: MAX_TOPIC_NAME - 1].rstrip() + "\u2026"
+    if not await _name_taken(db, guild_id, name):
+        return name
+    for number in itertools.count(1):  # ends: each try is a new name, and a server has finitely many topics
+        suffix = f" (debate {debate_id})" if number == 1 else f" (debate {debate_id}, {number})"
+        candidate = name[: MAX_TOPIC_NAME - len(suffix)].rstrip() + suffix
+        if not await _name_taken(db, guild_id, candidate):
+            return candidate
+    raise AssertionError("unreachable")
+
+
+async def _make_way(db: aiosqlite.Connection, guild_id: int, name: str, member_id: int, channels: Channels) -> None:
+    """Before a member starts the topic `name`: a debate topic of that name they may not see takes its debate's
+    number instead, as a motion clashing with a topic name does. Refusing, or naming their topic differently,
+    would tell them a hidden debate has that motion."""
+    if channels is None:
+        return
+    visible, params = _visible("position_topics", channels, member_id)
+    async with db.execute(f"SELECT id, debate_id, name FROM position_topics WHERE guild_id = ? AND folded = ?"
+                          f" AND debate_id IS NOT NULL AND NOT (1{visible})",
+                          (guild_id, fold(name), *params)) as cursor:
+        hidden = await cursor.fetchone()
+    if hidden is None:
+        return
+    topic_id, debate_id, old = hidden
+    async with db.execute("SELECT motion FROM debates WHERE id = ? AND guild_id = ?", (debate_id, guild_id)) as cursor:
+        motion = await cursor.fetchone()
+    new = await _debate_topic_name(db, guild_id, motion[0] if motion else old, debate_id)
+    await db.execute("UPDATE position_topics SET name = ?, folded = ? WHERE id = ?", (new, fold(new), topic_id))
+    log.info("guild %s: topic %s of debate %s renamed for a member's new topic of its name", guild_id, topic_id,
+             debate_id)
+
+
+def _visible(table: str, channels: Channels, holder: int | None = None) -> tuple[str, tuple]:
+    """A WHERE condition (" AND (...)") keeping the topics of `table` (a name or alias of position_topics) that a
+    member may see: every topic no debate created, and those of debates held in `channels` (None: all, no
+    condition); with `holder`, also the topics that member holds a stance on, since their own data is theirs."""
+    if channels is None:
+        return "", ()
+    condition = (f" AND ({table}.debate_id IS NULL OR {table}.debate_id IN (SELECT id FROM debates"
+                 f" WHERE guild_id = {table}.guild_id AND channel_id IN (SELECT value FROM json_each(?)))")
+    params: tuple = (json.dumps(sorted(channels)),)
+    if holder is not None:
+        condition += (" OR EXISTS (SELECT 1 FROM position_entries held"
+                      f" WHERE held.topic_id = {table}.id AND held.member_id = ?)")
+        params += (holder,)
+    return condition + ")", params
 
 
 async def _insert_topic(db: aiosqlite.Connection, *, guild_id: int, name: str, stances: list[str] | tuple[str, ...],
@@ -132,53 +186,63 @@ class PositionLog:
 
     # topics
 
-    async def topic(self, guild_id: int, name: str) -> Topic:
+    # Every lookup takes `channels` (see `Channels`): a debate topic held elsewhere is, to that member, no topic at
+    # all. `holder` keeps the topics that member holds a stance on findable, for their own data.
+
+    async def topic(self, guild_id: int, name: str, *, channels: Channels = None, holder: int | None = None) -> Topic:
         """The server's topic with this name (ignoring case and accents); NotFound suggests a close one."""
-        found = await self.find(guild_id, name)
+        found = await self.find(guild_id, name, channels=channels, holder=holder)
         if found is not None:
             return found
-        similar = await self.similar(guild_id, name, limit=1)
+        similar = await self.similar(guild_id, name, limit=1, channels=channels, holder=holder)
         hint = f" Did you mean '{similar[0].name}'?" if similar else " See /position topics."
         raise NotFound(f"There is no topic '{' '.join(name.split())[:MAX_TOPIC_NAME]}' in this server.{hint}")
 
-    async def find(self, guild_id: int, name: str) -> Topic | None:
-        row = await self._store.fetchone(_TOPIC_SELECT + " WHERE guild_id = ? AND folded = ?",
-                                         (guild_id, fold(" ".join(name.split()))))
+    async def find(self, guild_id: int, name: str, *, channels: Channels = None,
+                   holder: int | None = None) -> Topic | None:
+        visible, params = _visible("position_topics", channels, holder)
+        row = await self._store.fetchone(_TOPIC_SELECT + f" WHERE guild_id = ? AND folded = ?{visible}",
+                                         (guild_id, fold(" ".join(name.split())), *params))
         return None if row is None else await self._topic(row)
 
-    async def similar(self, guild_id: int, name: str, *, limit: int = 3) -> list[Topic]:
+    async def similar(self, guild_id: int, name: str, *, limit: int = 3, channels: Channels = None,
+                      holder: int | None = None) -> list[Topic]:
         """Topics whose names are close to `name` (including the same name typed differently), best first.
 
         Punctuation counts as a space, and the same letters spaced differently are the same name: "Rent-control",
         "rent/control" and "RentControl" are all close to "Rent control". Names with different numbers are never
         close: "Budget 2025" is not "Budget 2026".
         """
-        rows = await self._store.fetchall(_TOPIC_SELECT + " WHERE guild_id = ?", (guild_id,))
+        visible, params = _visible("position_topics", channels, holder)
+        rows = await self._store.fetchall(_TOPIC_SELECT + f" WHERE guild_id = ?{visible}", (guild_id, *params))
         wanted = fold(" ".join(name.split()))
         choices = {row["id"]: _loose(row["folded"]) for row in rows if _numbers(row["folded"]) == _numbers(wanted)}
         best = process.extract(_loose(wanted), choices, scorer=_closeness, score_cutoff=SIMILAR_SCORE, limit=limit)
         by_id = {row["id"]: row for row in rows}
         return [await self._topic(by_id[topic_id]) for _, _, topic_id in best]
 
-    async def topic_names(self, guild_id: int, typed: str, *, limit: int = 25) -> list[str]:
+    async def topic_names(self, guild_id: int, typed: str, *, limit: int = 25, channels: Channels = None,
+                          holder: int | None = None) -> list[str]:
         """Topic names for autocomplete: all (newest first) when nothing is typed, else the closest."""
-        rows = await self._store.fetchall("SELECT name, folded FROM position_topics WHERE guild_id = ?"
-                                          " ORDER BY created_at DESC", (guild_id,))
+        visible, params = _visible("position_topics", channels, holder)
+        rows = await self._store.fetchall(f"SELECT name, folded FROM position_topics WHERE guild_id = ?{visible}"
+                                          " ORDER BY created_at DESC", (guild_id, *params))
         if not typed.strip():
             return [row["name"] for row in rows[:limit]]
         best = process.extract(fold(typed), {row["name"]: row["folded"] for row in rows},
                                scorer=fuzz.WRatio, score_cutoff=AUTOCOMPLETE_SCORE, limit=limit)
         return [name for _, _, name in best]
 
-    async def topics(self, guild_id: int) -> list[TopicCount]:
+    async def topics(self, guild_id: int, *, channels: Channels = None) -> list[TopicCount]:
         """Topics with the number of members holding a stance, counted as `breakdown` would show them."""
+        visible, params = _visible("t", channels)
         rows = await self._store.fetchall(
             "SELECT t.name, t.debate_id,"
             " COUNT(DISTINCT CASE WHEN p.visible = 1 THEN e.member_id END) AS named,"
             " COUNT(DISTINCT CASE WHEN p.visible IS NOT 1 THEN e.member_id END) AS private"
             " FROM position_topics t LEFT JOIN position_entries e ON e.topic_id = t.id"
             " LEFT JOIN position_privacy p ON p.guild_id = e.guild_id AND p.member_id = e.member_id"
-            " WHERE t.guild_id = ? GROUP BY t.id", (guild_id,))
+            f" WHERE t.guild_id = ?{visible} GROUP BY t.id", (guild_id, *params))
         counted = [TopicCount(row["name"], row["named"] + (row["private"] if row["private"] >= MIN_GROUP else 0),
                               row["debate_id"] is not None) for row in rows]
         return sorted(counted, key=lambda topic: (-topic.members, fold(topic.name)))
@@ -198,13 +262,18 @@ class PositionLog:
         return Entry(topic.name, member_id, stance, reason, passage, MEMBER_SOURCE, parse_stamp(stamp(at)))
 
     async def set_stance_on_new_topic(self, guild_id: int, member_id: int, name: str, stance: str, *,
-                                      reason: str | None = None, passage: str | None = None) -> Entry:
-        """Create a topic on the five-point scale and append the member's first stance on it, together."""
+                                      reason: str | None = None, passage: str | None = None,
+                                      channels: Channels = None) -> Entry:
+        """Create a topic on the five-point scale and append the member's first stance on it, together.
+
+        A debate topic of that name the member may not see (by `channels`) makes way, so they can't tell it exists.
+        """
         name = clean_topic_name(name)
         stance = match_stance(name, SCALE, stance)
         reason = clean_reason(reason)
         at = self._clock()
         async with self._store.transaction() as db:
+            await _make_way(db, guild_id, name, member_id, channels)
             topic_id = await _insert_topic(db, guild_id=guild_id, name=name, stances=SCALE, debate_id=None, at=at)
             await log_stance(db, guild_id=guild_id, topic_id=topic_id, member_id=member_id, stance=stance,
                              reason=reason, passage=passage, source=MEMBER_SOURCE, at=at)
@@ -216,12 +285,15 @@ class PositionLog:
         latest = {entry.topic: entry for entry in entries}
         return sorted(latest.values(), key=lambda entry: fold(entry.topic))
 
-    async def history(self, guild_id: int, member_id: int, topic: Topic | None = None) -> list[Entry]:
-        """The member's entries, oldest first, on one topic or all."""
+    async def history(self, guild_id: int, member_id: int, topic: Topic | None = None, *,
+                      channels: Channels = None) -> list[Entry]:
+        """The member's entries, oldest first, on one topic or all; with `channels`, as another member who may see
+        those channels' debates sees them (a member's own history is whole: leave it None)."""
+        visible, params = _visible("t", channels)
         if topic is None:
-            return await self._entries("e.guild_id = ? AND e.member_id = ?", (guild_id, member_id))
-        return await self._entries("e.guild_id = ? AND e.member_id = ? AND e.topic_id = ?",
-                                   (guild_id, member_id, topic.id))
+            return await self._entries(f"e.guild_id = ? AND e.member_id = ?{visible}", (guild_id, member_id, *params))
+        return await self._entries(f"e.guild_id = ? AND e.member_id = ? AND e.topic_id = ?{visible}",
+                                   (guild_id, member_id, topic.id, *params))
 
     async def ballots(self, guild_id: int, member_id: int) -> list[Ballot]:
         """The member's ballots in this server's recorded debates, from the debates tables: multiple-choice polls

@@ -25,7 +25,8 @@ def cog() -> Positions:
 
 
 def typing(**options: str) -> SimpleNamespace:
-    return SimpleNamespace(id=1, guild_id=10, user=SimpleNamespace(id=5), namespace=SimpleNamespace(**options))
+    return SimpleNamespace(id=1, guild_id=10, guild=None, command=None, user=SimpleNamespace(id=5),
+                           namespace=SimpleNamespace(**options))
 
 
 @pytest.mark.parametrize(("handler", "options"), [
@@ -38,3 +39,29 @@ async def test_a_failing_lookup_while_typing_gives_no_choices_and_is_logged(hand
         choices = await getattr(cog(), handler)(typing(**options), "chin")
     assert choices == []
     assert [r.exc_info[0] for r in caplog.records] == [sqlite3.OperationalError]
+
+
+class Recording:
+    """A positions service that remembers what topic autocomplete asked for."""
+
+    def __init__(self) -> None:
+        self.asked: dict = {}
+
+    async def topic_names(self, guild_id, typed, **kwargs) -> list[str]:
+        self.asked = kwargs
+        return []
+
+
+@pytest.mark.parametrize(("command", "member", "holder"), [
+    ("set", None, 5), ("forget", None, 5), ("history", None, 5), ("history", 5, 5),
+    ("history", 6, None), ("summary", None, None), ("report", None, None),
+])
+async def test_topic_suggestions_include_a_members_own_hidden_topics_only_where_they_see_their_own_data(
+        command, member, holder):
+    positions = Recording()
+    cog = Positions(SimpleNamespace(services=SimpleNamespace(positions=positions, library=Broken())))
+    interaction = typing(**({} if member is None else {"member": SimpleNamespace(id=member)}))
+    interaction.command = SimpleNamespace(name=command)
+    await cog.topic_autocomplete(interaction, "treasurer")
+    assert positions.asked["holder"] == holder
+    assert positions.asked["channels"] == set()  # not an organizer, in no guild's channels: debate topics hidden

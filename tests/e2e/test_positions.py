@@ -16,6 +16,9 @@ from core.debates import DebateRepo, Format, build_spec
 from core.positions import ensure_debate_topic
 from core.store import Store
 from tests.fakediscord import FakeDiscord, InvalidOptions, Member, P
+from tests.fakediscord.world import Overwrite
+
+from .debate_helpers import db_write, debate_id, open_debate, organizer, reply_to
 
 pytestmark = pytest.mark.usefixtures("chapter_bot")
 
@@ -45,7 +48,11 @@ async def entries(tmp_path: Path) -> list[tuple]:
 
 
 async def add_debate_topic(tmp_path: Path, fake: FakeDiscord, at: datetime | None = None) -> None:
+    """The topic of debate 7, "Tax the rich", held in #general: every member sees it."""
     async with await Store.open(tmp_path / "bot.sqlite3") as store, store.transaction() as db:
+        await db.execute("INSERT INTO debates (id, guild_id, channel_id, author_id, motion, format, created_at)"
+                         " VALUES (7, ?, ?, 1, 'Tax the rich', 'poll', '2026-01-01T00:00:00.000000Z')",
+                         (fake.guild.id, fake.default_channel.id))
         await ensure_debate_topic(db, guild_id=fake.guild.id, debate_id=7, motion="Tax the rich",
                                   stances=["For", "Against", "Undecided"], at=at)
 
@@ -329,6 +336,51 @@ async def test_topics_lists_topics_with_privacy_safe_counts(fake, member, tmp_pa
     assert reply.ephemeral
     lines = reply.embeds[0]["description"].splitlines()
     assert lines == ["**China policy** \u2014 3 members", "**Tax the rich** \u2014 0 members \u00b7 debate"]
+
+
+async def test_a_debate_topic_in_a_private_channel_is_no_topic_to_those_who_cannot_see_the_channel(fake, member,
+                                                                                               tmp_path):
+    org, insider, outsider = organizer(fake), fake.world.add_member(fake.guild, "insider"), member
+    private = fake.world.add_channel(fake.guild, "leadership", overwrites=[
+        Overwrite(fake.guild.id, 0, deny=int(P.VIEW_CHANNEL)),
+        *(Overwrite(who.id, 1, allow=int(P.VIEW_CHANNEL)) for who in (fake.world.bot_member(fake.guild), org, insider))])
+    motion = "Expel the treasurer"
+    message, _ = await open_debate(fake, org, in_channel=private, motion=motion, format="poll", options="Yes | No")
+    did = debate_id(message)
+    await reply_to(await fake.click(insider, message, f"debate:vote:{did}:0"))
+    await run(fake, outsider, "set", topic="China policy", stance="support")
+    unknown = "There is no topic 'Expel the treasurer' in this server. See /position topics."
+
+    async def sees(who: Member) -> bool:
+        shown = motion in (await run(fake, who, "topics")).embeds[0]["description"]
+        typed = await (await fake.autocomplete(who, "position summary", focused="topic", typed="treasurer")).choices()
+        summary = await fake.slash(who, "position summary", topic=motion)
+        debates = (await (await fake.slash(who, "debate list")).response()).embeds[0]["description"]
+        assert ([c["value"] for c in typed] == [motion]) == shown == (motion in debates)  # as /debate shows it
+        if shown:
+            assert motion in (await summary.message()).embeds[0]["title"]
+        else:
+            assert (await summary.response()).content == unknown
+        return shown
+
+    assert await sees(insider) and await sees(org) and not await sees(outsider)
+    assert await sentence(fake, outsider, "history", topic=motion) == unknown
+    await run(fake, insider, "privacy", setting="visible")
+    assert await sentence(fake, outsider, "history", member=insider) == "insider's history is empty."
+    # Typing the hidden motion starts the outsider's own topic, as if there were none; the debate's takes its number.
+    reply = await run(fake, outsider, "set", topic=motion, stance="oppose")
+    assert reply.embeds[0]["title"] == "Position recorded" and not reply.components
+    numbered = f"{motion} (debate {did})"
+    assert numbered in (await run(fake, insider, "topics")).embeds[0]["description"]
+    assert numbered not in (await run(fake, outsider, "topics")).embeds[0]["description"]
+
+    db_write(tmp_path, "UPDATE debates SET channel_id = 999 WHERE id = ?", (did,))  # the insider loses access
+    assert f"**{numbered}**: Yes" in (await run(fake, insider, "mine")).embeds[0]["description"]
+    assert "There is no topic" in await sentence(fake, insider, "summary", topic=numbered)
+    assert "Yes" in (await run(fake, insider, "history", topic=numbered)).embeds[0]["description"]
+    question = await run(fake, insider, "forget", topic=numbered)
+    confirm = question.message.button(label="Forget")["custom_id"]
+    assert "Erased 1 entry" in (await (await fake.click(insider, question.message, confirm)).response()).content
 
 
 # -- /position privacy, export, forget ---------------------------------------------------------------------------

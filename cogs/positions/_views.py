@@ -1,6 +1,7 @@
 """/position's "Did you mean ...?" question, on the shared owner-only view (cogs/utils/views.py).
 
-Its custom_ids are left to discord.py (random per view), so two members' open questions never collide.
+Its custom_ids are random per view (the shared view marks them short-lived), so two members' open questions never
+collide.
 """
 
 from __future__ import annotations

@@ -97,3 +97,68 @@ async def test_followup_before_acknowledgement_is_refused_with_10015(fake: FakeD
         async with session.post(url, json={'content': 'too early'}) as resp:
             assert (resp.status, (await resp.json())['code']) == (404, 10015)
     await ix.response()
+
+
+def lock(fake: FakeDiscord) -> None:
+    """Deny @everyone Send Messages in #general, as organizers lock a channel; the bot's role has no overwrite."""
+    fake.world.deny(fake.default_channel, fake.guild, P.SEND_MESSAGES)
+
+
+async def test_denying_send_messages_implicitly_denies_embeds_files_and_mentions(fake: FakeDiscord, general):
+    bot = fake.world.bot_member(fake.guild)
+    assert fake.world.bot_permissions & P.EMBED_LINKS and fake.world.bot_permissions & P.ATTACH_FILES
+    lock(fake)
+    have = fake.guild.effective_permissions(bot, fake.default_channel)
+    assert have & P.VIEW_CHANNEL and not have & (P.SEND_MESSAGES | P.EMBED_LINKS | P.ATTACH_FILES | P.MENTION_EVERYONE)
+    assert not have & (1 << 12)  # Send TTS Messages
+    thread = fake.world.add_thread(fake.default_channel, 'side talk', owner=fake.world.bot)
+    assert not fake.guild.effective_permissions(bot, thread) & P.EMBED_LINKS  # a thread goes by its parent channel
+    fake.world.allow(fake.default_channel, bot, P.SEND_MESSAGES)  # the bot's own overwrite lifts it for the bot
+    assert fake.guild.effective_permissions(bot, fake.default_channel) & P.EMBED_LINKS
+
+
+async def test_an_overwrite_changed_after_connect_reaches_the_bots_cache(fake: FakeDiscord, sample_bot, general):
+    me = general.guild.me
+    assert general.permissions_for(me).embed_links
+    lock(fake)
+    await fake.wait_for(lambda: general.overwrites_for(general.guild.default_role).send_messages is False, 3,
+                        'CHANNEL_UPDATE not received')
+    assert not general.permissions_for(me).embed_links  # discord.py applies the implicit rule to the update
+    fake.world.allow(fake.default_channel, fake.guild, P.SEND_MESSAGES)
+    await fake.wait_for(lambda: general.permissions_for(me).embed_links, 3, 'second CHANNEL_UPDATE not received')
+
+
+async def test_an_edit_where_the_bot_lacks_embed_links_drops_its_embeds(fake: FakeDiscord, general):
+    sent = await general.send('draft', embed=discord.Embed(title='tally'))
+    lock(fake)
+    edited = await sent.edit(content='final', embed=discord.Embed(title='results'))  # 200, as Discord answers
+    assert edited.content == 'final' and edited.embeds == []
+    stored = fake.world.message(general.id, sent.id)
+    assert stored.content == 'final' and stored.embeds == []
+
+
+async def test_an_edit_left_empty_by_its_dropped_embeds_is_refused_with_50006(fake: FakeDiscord, general):
+    sent = await general.send(embed=discord.Embed(title='tally'))
+    lock(fake)
+    with pytest.raises(discord.HTTPException) as info:
+        await sent.edit(embed=discord.Embed(title='results'), view=None)
+    assert (info.value.status, info.value.code) == (400, 50006)
+    assert fake.world.message(general.id, sent.id).embeds[0]['title'] == 'tally'  # unchanged
+
+
+async def test_new_files_in_an_edit_need_attach_files(fake: FakeDiscord, general):
+    sent = await general.send('export', file=discord.File(io.BytesIO(b'old'), 'old.csv'))
+    fake.world.deny(fake.default_channel, fake.world.bot_member(fake.guild), P.ATTACH_FILES)
+    with pytest.raises(discord.Forbidden) as info:
+        await sent.edit(attachments=[discord.File(io.BytesIO(b'new'), 'new.csv')])
+    assert info.value.code == 50013
+    kept = await sent.edit(content='export, kept')  # existing attachments need nothing
+    assert [a.filename for a in kept.attachments] == ['old.csv']
+
+
+async def test_an_edit_with_embed_links_keeps_its_embeds(fake: FakeDiscord, general):
+    sent = await general.send('draft')
+    lock(fake)
+    fake.world.allow(fake.default_channel, fake.world.bot_member(fake.guild), P.SEND_MESSAGES)  # the bot may post
+    edited = await sent.edit(embed=discord.Embed(title='results'))
+    assert [e.title for e in edited.embeds] == ['results']

@@ -65,7 +65,7 @@ class Rest:
 
     def require(self, channel: Channel, need: int) -> None:
         """403 when the bot lacks ``need`` in ``channel``: 50001 if it cannot even see it."""
-        have = channel.guild.permissions_for(self.world.bot_member(channel.guild), channel)
+        have = channel.guild.effective_permissions(self.world.bot_member(channel.guild), channel)
         if not have & P.VIEW_CHANNEL:
             raise ApiError(403, E.MISSING_ACCESS, 'Missing Access')
         lacking = missing(have, need)
@@ -240,6 +240,14 @@ class Rest:
                 raise ApiError(403, E.CANNOT_EDIT_OTHERS_MESSAGE, 'Cannot edit a message authored by another user')
             self.require(channel, P.MANAGE_MESSAGES)
         self.fake.messages.validate(body, call.uploads, partial=True)
+        if call.uploads:
+            self.require(channel, P.ATTACH_FILES)  # new files need Attach Files; keeping old ones does not
+        have = channel.guild.effective_permissions(self.world.bot_member(channel.guild), channel)
+        if body.get('embeds') and missing(have, P.EMBED_LINKS):
+            # Discord answers 200 and drops the embeds (discord-api-docs #2601, #5648): the edit leaves none.
+            body = {**body, 'embeds': []}
+            if _would_be_empty(msg, body, call.uploads):
+                raise ApiError(400, E.CANNOT_SEND_EMPTY_MESSAGE, 'Cannot send an empty message')
         return self.fake.messages.edit(msg, body, call.uploads).payload(self.world)
 
     async def delete_message(self, call: 'Call') -> None:
@@ -342,6 +350,15 @@ class Rest:
             {'id': str(thread.id), 'user_id': str(u), 'join_timestamp': iso(0), 'flags': 0}
             for u in sorted(thread.member_ids)
         ]
+
+
+def _would_be_empty(msg: Message, body: dict[str, Any], uploads: list) -> bool:
+    """Whether ``msg`` edited with ``body`` would have nothing left to show."""
+    content = body['content'] if 'content' in body else msg.content
+    components = body['components'] if 'components' in body else msg.components
+    kept = msg.attachments if body.get('attachments') is None else [
+        a for a in msg.attachments if any(str(e.get('id')) == str(a.id) for e in body['attachments'])]
+    return not content and not body.get('embeds') and not components and not kept and not uploads
 
 
 def _check_thread_name(name: Any) -> None:

@@ -17,6 +17,10 @@ TEXT = 0
 PUBLIC_THREAD = 11
 PRIVATE_THREAD = 12
 THREAD_TYPES = (PUBLIC_THREAD, PRIVATE_THREAD)
+SEND_TTS_MESSAGES = 1 << 12  # not among perms.P; only ever taken away here
+#: What a member without SEND_MESSAGES lacks too, whatever their roles and overwrites grant (Discord's Permissions
+#: docs, "Implicit Permissions"; discord.py's ``permissions_for`` applies the same rule to its cache).
+IMPLIED_BY_SEND_MESSAGES = int(perms.P.MENTION_EVERYONE | perms.P.ATTACH_FILES | perms.P.EMBED_LINKS) | SEND_TTS_MESSAGES
 
 
 def iso(ts: float) -> str:
@@ -367,6 +371,16 @@ class Guild:
             return 0
         return value
 
+    def effective_permissions(self, member: Member, channel: Channel) -> int:
+        """What Discord lets ``member`` do in ``channel``: :meth:`permissions_for` with Discord's implicit denial,
+        "Denying SEND_MESSAGES implicitly denies MENTION_EVERYONE, SEND_TTS_MESSAGES, ATTACH_FILES, and
+        EMBED_LINKS" (a thread goes by its parent's Send Messages, as computed there). The REST routes enforce
+        this; payloads (``app_permissions``, resolved channels) keep the overwrite-computed value."""
+        value = self.permissions_for(member, channel)
+        if value & perms.P.ADMINISTRATOR or value & perms.P.SEND_MESSAGES:
+            return value
+        return value & ~IMPLIED_BY_SEND_MESSAGES
+
     def payload(self, world: 'World') -> dict[str, Any]:
         """GUILD_CREATE's shape (a REST guild is a subset)."""
         return {
@@ -522,6 +536,10 @@ class World:
         self._overwrite(channel, target, allow=int(bits))
 
     def _overwrite(self, channel: Channel, target: Role | Member | Guild, *, allow: int = 0, deny: int = 0) -> None:
+        """Change the overwrite and tell the bot (CHANNEL_UPDATE with the channel's new overwrites), as Discord
+        does when a member edits a channel's permissions."""
+        if channel.is_thread:
+            raise ValueError('threads have no permission overwrites of their own; change their parent channel')
         kind = 1 if isinstance(target, Member) else 0
         found = next((o for o in channel.overwrites if o.id == target.id), None)
         if found is None:
@@ -529,6 +547,7 @@ class World:
             channel.overwrites.append(found)
         found.allow = (found.allow | allow) & ~deny
         found.deny = (found.deny | deny) & ~allow
+        self._emit('CHANNEL_UPDATE', channel.payload())
 
     def _join(self, guild: Guild, user: User, role_ids: list[int]) -> Member:
         member = Member(user=user, guild=guild, role_ids=role_ids, joined_at=snowflake_time(guild.id))

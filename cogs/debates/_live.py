@@ -49,6 +49,7 @@ class LiveTallies:
         self._last_edit: dict[int, float] = {}
         self._pending: dict[int, asyncio.Task[None]] = {}
         self._lock: dict[int, asyncio.Lock] = {}
+        self._warned: dict[int, tuple[str, ...]] = {}  # debate -> the permissions last logged as missing
 
     def touch(self, debate: Debate) -> None:
         """A vote landed: schedule one edit, as soon as the interval since the last one allows."""
@@ -86,6 +87,16 @@ class LiveTallies:
         """Edit the debate's message; False only for failures worth retrying (a deleted message is not one)."""
         if debate.message_id is None:
             return True
+        lacking = self._missing_permissions(debate)
+        if lacking:
+            # Discord would answer 200 and drop the embed (or refuse the edit as empty): the results would be
+            # marked posted yet never shown. Not posted, then: the scheduler tries again until someone fixes it.
+            if self._warned.get(debate.id) != lacking:
+                log.warning("debate %s message %s not updated: the bot lacks %s in channel %s; trying again later",
+                            debate.id, debate.message_id, " and ".join(lacking), debate.channel_id)
+            self._warned[debate.id] = lacking
+            return False
+        self._warned.pop(debate.id, None)
         channel = self._bot.get_partial_messageable(debate.channel_id, guild_id=debate.guild_id)
         try:
             await channel.get_partial_message(debate.message_id).edit(**fields)
@@ -104,6 +115,22 @@ class LiveTallies:
             return False
         return True
 
+    def _missing_permissions(self, debate: Debate) -> tuple[str, ...]:
+        """What the bot lacks, per its cache, to show an embed on the debate's message: nothing when the channel
+        is not cached (the edit is tried and its error handled). discord.py applies Discord's implicit rules, so a
+        channel locked with Send Messages denied lacks Embed Links too."""
+        guild = self._bot.get_guild(debate.guild_id)
+        channel = guild.get_channel_or_thread(debate.channel_id) if guild is not None else None
+        if channel is None or guild.me is None:
+            return ()
+        try:
+            have = channel.permissions_for(guild.me)
+        except discord.ClientException:  # a thread whose parent is not cached
+            return ()
+        if not have.view_channel:
+            return ("View Channel",)
+        return () if have.embed_links else ("Embed Links",)
+
     def stop(self) -> None:
         for task in self._pending.values():
             task.cancel()
@@ -115,15 +142,18 @@ class DeadlineScheduler:
     next deadline, the next retry, or `wake()`."""
 
     def __init__(self, debates: DebateRepo, on_settled: Callable[[Debate, str], Awaitable[bool]], *,
-                 retry_after: float = RETRY_AFTER) -> None:
+                 retry_after: float | None = None) -> None:
         self._debates = debates
         self._on_settled = on_settled
-        self._retry_after = retry_after
+        self._given_retry_after = retry_after  # None: the module's RETRY_AFTER, read when needed
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="debate-deadlines")
+
+    def _retry_after(self) -> float:
+        return RETRY_AFTER if self._given_retry_after is None else self._given_retry_after
 
     def wake(self) -> None:
         self._wake.set()
@@ -139,7 +169,7 @@ class DeadlineScheduler:
                 timeout = await self.run_pass()
             except Exception:  # a failed pass must not end deadlines for good; retry in a minute
                 log.exception("debate deadline pass failed")
-                await asyncio.sleep(self._retry_after)
+                await asyncio.sleep(self._retry_after())
                 continue
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout)
@@ -163,7 +193,7 @@ class DeadlineScheduler:
         due = await self._debates.next_due()
         timeout = None if due is None else max(0.0, (due - datetime.now(UTC)).total_seconds()) + 0.05
         if unposted:
-            timeout = self._retry_after if timeout is None else min(timeout, self._retry_after)
+            timeout = self._retry_after() if timeout is None else min(timeout, self._retry_after())
         return timeout
 
     async def _announce(self, debate: Debate, what: str) -> bool:

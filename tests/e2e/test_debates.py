@@ -143,6 +143,33 @@ async def test_results_whose_chart_will_not_draw_are_posted_and_shown_without_it
     assert 'could not draw the results chart of debate' in caplog.text and 'ValueError' in caplog.text
 
 
+async def test_results_in_a_channel_locked_against_the_bot_wait_until_they_can_be_shown(fake, chapter_bot, org,
+                                                                                          tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(sys.modules['cogs.debates._live'], 'RETRY_AFTER', 0.3)  # the loaded cog's, not a minute
+    message, _ = await open_debate(fake, org, motion=MOTION, format='poll', options='Yes | No')
+    did = debate_id(message)
+    # Organizers lock the channel before the vote closes; the bot's role has no overwrite, so it loses Send
+    # Messages there and, with it, Embed Links and Attach Files: Discord would drop the embed of any edit.
+    fake.world.deny(fake.default_channel, fake.guild, P.SEND_MESSAGES)
+    edits_before = len(edits_of(fake, message))
+    await reply_to(await fake.click(member(fake, 'eve'), message, f'debate:vote:{did}:0'))
+    await fake.wait_for(lambda: 'lacks Embed Links' in caplog.text, 8, 'no warning about Embed Links')
+    assert 'is closed' in await reply_to(await fake.slash(org, 'debate close', debate=str(did)))
+    await asyncio.sleep(1.5)  # several retries at the shortened interval
+    assert db_rows(tmp_path, 'SELECT results_posted_at FROM debates WHERE id = ?', (did,)) == [(None,)]
+    locked = fresh(fake, message)
+    assert locked.embeds[0]['title'] == message.embeds[0]['title'] and 'results' not in locked.embeds[0]['title']
+    assert locked.components == message.components and locked.attachments == []
+    assert len(edits_of(fake, message)) == edits_before  # nothing sent that Discord would strip
+    warnings = [r for r in caplog.records if 'lacks Embed Links' in r.getMessage()]
+    assert len(warnings) == 1 and f'debate {did} ' in warnings[0].getMessage()
+    fake.world.allow(fake.default_channel, fake.guild, P.SEND_MESSAGES)  # unlocked: CHANNEL_UPDATE reaches the bot
+    shown = await fake.wait_for(lambda: fresh(fake, message).attachments and fresh(fake, message), 8)
+    assert 'results' in shown.embeds[0]['title'] and shown.components == []
+    assert shown.attachments[0].filename == 'results.png'
+    await fake.wait_for(lambda: db_rows(tmp_path, 'SELECT results_posted_at IS NOT NULL FROM debates') == [(1,)], 8)
+
+
 async def test_an_oxford_debate_advances_closes_and_reports_the_shift_with_a_chart(fake, chapter_bot, org):
     message, _ = await open_debate(fake, org, motion=MOTION, format='oxford')
     did = debate_id(message)

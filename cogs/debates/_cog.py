@@ -211,6 +211,9 @@ class Debates(commands.GroupCog, group_name="debate"):
         with worded_for_discord():
             closed = await self.debates.close(interaction.guild_id, debate)
         text = f"Debate #{closed.id} is closed; its results are on {jump_url(closed)}."
+        if lacking := self.live.missing_permissions(closed):
+            text = (f"Debate #{closed.id} is closed. The bot lacks {' and '.join(lacking)} in that channel, so its "
+                    f"results will show on {jump_url(closed)} once it has them; /debate results shows them now.")
         if closed.format is Format.OXFORD and closed.round == 1:
             text += " It closed in its opening vote, so the results show that vote alone, with no shift."
         await interaction.followup.send(text, ephemeral=True)

@@ -87,7 +87,7 @@ class LiveTallies:
         """Edit the debate's message; False only for failures worth retrying (a deleted message is not one)."""
         if debate.message_id is None:
             return True
-        lacking = self._missing_permissions(debate)
+        lacking = self.missing_permissions(debate)
         if lacking:
             # Discord would answer 200 and drop the embed (or refuse the edit as empty): the results would be
             # marked posted yet never shown. Not posted, then: the scheduler tries again until someone fixes it.
@@ -115,7 +115,7 @@ class LiveTallies:
             return False
         return True
 
-    def _missing_permissions(self, debate: Debate) -> tuple[str, ...]:
+    def missing_permissions(self, debate: Debate) -> tuple[str, ...]:
         """What the bot lacks, per its cache, to show an embed on the debate's message: nothing when the channel
         is not cached (the edit is tried and its error handled). discord.py applies Discord's implicit rules, so a
         channel locked with Send Messages denied lacks Embed Links too."""

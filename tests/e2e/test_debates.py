@@ -154,7 +154,8 @@ async def test_results_in_a_channel_locked_against_the_bot_wait_until_they_can_b
     edits_before = len(edits_of(fake, message))
     await reply_to(await fake.click(member(fake, 'eve'), message, f'debate:vote:{did}:0'))
     await fake.wait_for(lambda: 'lacks Embed Links' in caplog.text, 8, 'no warning about Embed Links')
-    assert 'is closed' in await reply_to(await fake.slash(org, 'debate close', debate=str(did)))
+    closing = await reply_to(await fake.slash(org, 'debate close', debate=str(did)))
+    assert 'is closed' in closing and 'lacks Embed Links' in closing and '/debate results' in closing
     await asyncio.sleep(1.5)  # several retries at the shortened interval
     assert db_rows(tmp_path, 'SELECT results_posted_at FROM debates WHERE id = ?', (did,)) == [(None,)]
     locked = fresh(fake, message)
@@ -179,7 +180,8 @@ async def test_an_oxford_debate_advances_closes_and_reports_the_shift_with_a_cha
     assert 'closing vote' in await reply_to(await fake.slash(org, 'debate advance', debate=str(did)))
     for who, choice in ((a, 0), (b, 1), (c, 1)):
         assert 'in the closing vote' in await reply_to(await fake.click(who, message, f'debate:vote:{did}:{choice}'))
-    assert 'is closed' in await reply_to(await fake.slash(org, 'debate close', debate=str(did)))
+    closing = await reply_to(await fake.slash(org, 'debate close', debate=str(did)))
+    assert 'is closed; its results are on' in closing
     closed = await fake.wait_for(lambda: fresh(fake, message).attachments and fresh(fake, message), 8)
     fields = {f['name']: f['value'] for f in closed.embeds[0]['fields']}
     assert closed.components == [] and closed.attachments[0].filename == 'results.png'

@@ -7,26 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from core.debates import DebateRepo, Format, ballots_of, build_spec, forget_member
+from core.debates import DebateRepo, Format, build_spec
 from core.errors import Conflict, NotFound
 from core.positions import PositionLog, ensure_debate_topic
-from core.store import Store
 
 GUILD, ORGANIZER = 100, 9
 GENERAL, LEADERSHIP = 5, 6
 ROSA, KARL = 1, 2  # Rosa sits in #leadership; Karl sees only #general
 INSIDER, OUTSIDER = {GENERAL, LEADERSHIP}, {GENERAL}
 MOTION = "Expel the treasurer"
-
-
-@pytest.fixture
-def debates(store: Store) -> DebateRepo:
-    return DebateRepo(store)
-
-
-@pytest.fixture
-def positions(store: Store) -> PositionLog:
-    return PositionLog(store, forget_votes=forget_member, read_ballots=ballots_of)
 
 
 async def start(debates: DebateRepo, *, motion: str = MOTION, channel: int = LEADERSHIP):

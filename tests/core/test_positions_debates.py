@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from core.debates import DebateRepo, Format, ballots_of, build_spec, forget_member
-from core.positions import PositionLog
+from core.debates import DebateRepo, Format, build_spec
 from core.store import Store
 
 GUILD, CHANNEL, ORGANIZER = 100, 5, 9
 ROSA, KARL = 1, 2
-
-
-@pytest.fixture
-def debates(store: Store) -> DebateRepo:
-    return DebateRepo(store)
-
-
-@pytest.fixture
-def positions(store: Store) -> PositionLog:
-    return PositionLog(store, forget_votes=forget_member, read_ballots=ballots_of)
 
 
 async def start(debates: DebateRepo, *, secret: bool = False):

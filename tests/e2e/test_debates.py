@@ -8,6 +8,7 @@ import io
 import sqlite3
 import sys
 import threading
+import time
 
 import pytest
 
@@ -387,6 +388,17 @@ async def test_a_debate_in_a_private_channel_is_shown_only_to_those_who_can_see_
     db_write(tmp_path, 'UPDATE debates SET channel_id = 999 WHERE id = ?', (int(did),))  # its channel was deleted
     assert await sees(org) and not await sees(insider)
 
+
+
+async def test_the_closing_note_reaches_a_thread_discord_has_archived_meanwhile(fake, chapter_bot, org):
+    message, _ = await open_debate(fake, org, motion=MOTION, format='poll', options='Yes | No', duration='3d')
+    thread = await fake.wait_for_thread(fake.default_channel)
+    # A day without messages: Discord archives the thread, as it does to most threads of a debate open for days.
+    thread.archived, thread.archived_at = True, time.time()
+    fake.gateway.dispatch('THREAD_UPDATE', thread.payload())
+    await reply_to(await fake.slash(org, 'debate close', debate=str(debate_id(message))))
+    await fake.wait_for(lambda: any('has closed' in m.content for m in thread.visible_messages()))
+    assert not thread.archived  # sending the note brought the thread back
 
 async def test_no_debate_message_pings_anyone(fake, chapter_bot, org):
     role = fake.world.add_role(fake.guild, 'voters')

@@ -16,7 +16,7 @@ from core.errors import BotError, InvalidInput
 from core.library import SearchResult
 
 from ..utils import limits
-from ..utils.checks import is_organizer, organizers_only
+from ..utils.checks import organizers_only, visible_channels
 from ..utils.limits import cap
 from ._embeds import (build_debate_embed, build_hidden_embed, build_list_embed, build_passage_embeds,
                       jump_url, pack_embeds, worded_for_discord)
@@ -40,16 +40,6 @@ class DurationTransformer(app_commands.Transformer):
             return parse_duration(value)
         except BotError as error:
             raise app_commands.AppCommandError(error.message) from None
-
-
-async def visible_channels(interaction: discord.Interaction) -> set[int] | None:
-    """The channels whose debates this member may see: those they can view. None for organizers: they see every
-    debate, as they may close, export and record any. A debate whose channel is gone shows to organizers only,
-    since nobody can tell any more who could see it."""
-    if await is_organizer(interaction):
-        return None
-    channels = interaction.guild.channels if interaction.guild else ()
-    return {c.id for c in channels if c.permissions_for(interaction.user).view_channel}
 
 
 class DebateRef(app_commands.Transformer):

@@ -20,7 +20,7 @@ from core.positions import (SCALE, Topic, ballots_csv, clean_reason, clean_topic
 from core.text import fold
 
 from ..utils import limits
-from ..utils.checks import is_organizer, member_may_post, organizers_only
+from ..utils.checks import member_may_post, organizers_only, visible_channels
 from ..utils.limits import cap
 from ..utils.views import ConfirmView
 from ._embeds import (build_history_embed, build_mine_embed, build_stance_embed, build_summary_embed,
@@ -37,16 +37,6 @@ MAX_PASSAGE_ID = 60  # slug:number, slugs at most 48 characters; Discord refuses
 Choices = list[app_commands.Choice[str]]
 # Commands whose topic may be one of the member's own, even a hidden debate's: they show or change only their data.
 OWN_DATA_COMMANDS = ("set", "history", "forget")
-
-
-async def visible_channels(interaction: discord.Interaction) -> set[int] | None:
-    """The channels whose debates' topics this member may see: those they can view; None for organizers, who see
-    every topic. The rule /debate lists debates by (cogs/debates/_cog.py), kept here rather than imported, so one
-    extension does not load another's module; tests/e2e/test_positions.py checks the two agree."""
-    if await is_organizer(interaction):
-        return None
-    channels = interaction.guild.channels if interaction.guild else ()
-    return {c.id for c in channels if c.permissions_for(interaction.user).view_channel}
 
 
 def _never_raises(handler: Callable[[Positions, discord.Interaction, str], Awaitable[Choices]]):

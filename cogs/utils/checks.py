@@ -20,6 +20,16 @@ async def is_organizer(interaction: discord.Interaction) -> bool:
     return settings.organizer_role_id is not None and any(r.id == settings.organizer_role_id for r in member.roles)
 
 
+async def visible_channels(interaction: discord.Interaction) -> set[int] | None:
+    """The channels whose debates (and their stance topics) this member may see: those they can view. None for
+    organizers: they see every debate, as they may close, export and record any. A debate whose channel is gone
+    therefore shows to organizers only, since nobody can tell any more who could see it."""
+    if await is_organizer(interaction):
+        return None
+    channels = interaction.guild.channels if interaction.guild else ()
+    return {c.id for c in channels if c.permissions_for(interaction.user).view_channel}
+
+
 def organizers_only():
     """App command check: refuse members who are not organizers, with a sentence saying who is."""
 

@@ -194,24 +194,25 @@ class DebateRepo:
 
     async def awaiting_results(self) -> list[Debate]:
         """Closed debates whose results have not reached their message yet, oldest close first."""
-        rows = await self._store.fetchall(
-            f"SELECT {_COLUMNS} FROM debates WHERE closed_at IS NOT NULL AND results_posted_at IS NULL"
-            " ORDER BY closed_at, id")
-        return [await _debate(self._store, row) for row in rows]
+        return await self._listed("closed_at IS NOT NULL AND results_posted_at IS NULL ORDER BY closed_at, id")
 
     async def mark_results_posted(self, debate_id: int, *, now: datetime | None = None) -> None:
-        await self._store.execute("UPDATE debates SET results_posted_at = ? WHERE id = ?",
-                                  (to_stamp(now or utcnow()), debate_id))
+        await self._stamp(debate_id, "results_posted_at", now)
 
     async def awaiting_advance_notice(self) -> list[Debate]:
         """Open debates in their closing vote whose members have not been told yet, oldest first."""
-        rows = await self._store.fetchall(
-            f"SELECT {_COLUMNS} FROM debates WHERE closed_at IS NULL AND round = 2 AND advance_announced_at IS NULL"
-            " ORDER BY id")
-        return [await _debate(self._store, row) for row in rows]
+        return await self._listed("closed_at IS NULL AND round = 2 AND advance_announced_at IS NULL ORDER BY id")
 
     async def mark_advance_announced(self, debate_id: int, *, now: datetime | None = None) -> None:
-        await self._store.execute("UPDATE debates SET advance_announced_at = ? WHERE id = ?",
+        await self._stamp(debate_id, "advance_announced_at", now)
+
+    async def _listed(self, condition: str) -> list[Debate]:
+        rows = await self._store.fetchall(f"SELECT {_COLUMNS} FROM debates WHERE {condition}")
+        return [await _debate(self._store, row) for row in rows]
+
+    async def _stamp(self, debate_id: int, column: str, now: datetime | None) -> None:
+        """Record when the scheduler's announcement reached Discord (`column` is one of this module's names)."""
+        await self._store.execute(f"UPDATE debates SET {column} = ? WHERE id = ?",
                                   (to_stamp(now or utcnow()), debate_id))
 
     async def next_due(self) -> datetime | None:

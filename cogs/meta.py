@@ -1,4 +1,4 @@
-"""/about: what this bot is and what its library holds."""
+"""/about and /help: what this bot is, what its library holds, and which commands it has."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from discord.ext import commands
 
 from core import __version__
 
+from .utils.limits import EMBED_DESCRIPTION, cap
+
 log = logging.getLogger(__name__)
+
+ORGANIZERS = "Organizers are members with Manage Server or the role set by /settings organizer-role."
 
 
 def build_about_embed(essays: int, passages: int, meaning: tuple[int, int] | None) -> discord.Embed:
@@ -33,6 +37,40 @@ def _meaning(progress: tuple[int, int] | None) -> str:
     return "On" if encoded >= total else f"Getting ready: {encoded} of {total} passages"
 
 
+def help_lines(tree: app_commands.CommandTree) -> list[list[str]]:
+    """One block of lines per top-level command or group, in the order the cogs registered them: each command's
+    name and description (which starts with who may use it, where that is not everyone). Read from the tree itself,
+    so a new command shows here without anyone remembering to add it."""
+    blocks = []
+    for top in tree.get_commands():
+        if isinstance(top, app_commands.ContextMenu):
+            blocks.append([_line(f"Apps \u2192 {top.name}", _menu_description(top))])
+        elif isinstance(top, app_commands.Group):
+            blocks.append([_line(f"/{c.qualified_name}", c.description) for c in top.walk_commands()
+                           if isinstance(c, app_commands.Command)])
+        else:
+            blocks.append([_line(f"/{top.name}", top.description)])
+    return blocks
+
+
+def _line(name: str, description: str) -> str:
+    return f"**{name}** \u2014 {description}"
+
+
+def _menu_description(menu: app_commands.ContextMenu) -> str:
+    """Context menus have no description in Discord, so their callback's docstring says what they do."""
+    summary = (menu.callback.__doc__ or "").strip().split("\n")[0]
+    return f"(on a message) {summary}"
+
+
+def build_help_embed(blocks: list[list[str]]) -> discord.Embed:
+    description = "\n\n".join("\n".join(block) for block in blocks if block)
+    embed = discord.Embed(title="Commands", description=cap(description, EMBED_DESCRIPTION),
+                          colour=discord.Colour.dark_red())
+    embed.set_footer(text=ORGANIZERS)
+    return embed
+
+
 class Meta(commands.Cog):
     def __init__(self, bot) -> None:
         self.library = bot.services.library
@@ -42,6 +80,12 @@ class Meta(commands.Cog):
         """What this bot does, and how many essays and passages it can quote from."""
         essays, passages = await self.library.counts(guild=interaction.guild_id)
         embed = build_about_embed(essays, passages, await self.library.meaning_progress())
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="help")
+    async def help_(self, interaction: discord.Interaction) -> None:
+        """Every command of this bot, what it does, and who may use it."""
+        embed = build_help_embed(help_lines(interaction.client.tree))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 

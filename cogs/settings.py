@@ -8,6 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from .utils.checks import managers_only
+
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +22,9 @@ class Settings(commands.GroupCog, group_name="settings"):
         self.guild_settings = bot.services.guild_settings
 
     @app_commands.command(name="organizer-role")
-    @app_commands.checks.has_permissions(manage_guild=True)  # an organizer by role must not hand the role on
+    @managers_only()  # an organizer by role must not hand the role on
     async def organizer_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
-        """Choose which role counts as organizers (besides Manage Server); leave empty to clear it.
+        """Server managers: choose which role counts as organizers too; leave it empty to clear it.
 
         Parameters
         ----------

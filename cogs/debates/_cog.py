@@ -140,7 +140,7 @@ class Debates(commands.GroupCog, group_name="debate"):
                     secret: bool = False, hide_results: bool = False, role: discord.Role | None = None,
                     quorum: int = 0, max_choices: int | None = None,
                     advance_in: app_commands.Transform[timedelta, DurationTransformer] | None = None) -> None:
-        """Open a debate on a motion, with its own thread and the essays' most relevant passages.
+        """Organizers: open a debate on a motion, with its own thread and the essays' most relevant passages.
 
         Parameters
         ----------
@@ -190,7 +190,7 @@ class Debates(commands.GroupCog, group_name="debate"):
     @organizers_only()
     async def close(self, interaction: discord.Interaction,
                     debate: app_commands.Transform[int, DebateRef]) -> None:
-        """Close a debate now and publish its results.
+        """Organizers: close a debate now and publish its results.
 
         Parameters
         ----------
@@ -213,7 +213,7 @@ class Debates(commands.GroupCog, group_name="debate"):
     @organizers_only()
     async def advance(self, interaction: discord.Interaction,
                       debate: app_commands.Transform[int, DebateRef]) -> None:
-        """Oxford debates: end the opening vote and open the closing vote.
+        """Organizers: end an Oxford debate's opening vote and open its closing vote.
 
         Parameters
         ----------
@@ -260,7 +260,7 @@ class Debates(commands.GroupCog, group_name="debate"):
     @organizers_only()
     async def export(self, interaction: discord.Interaction,
                      debate: app_commands.Transform[int, DebateRef]) -> None:
-        """Download a debate's votes as CSV: each ballot for recorded debates, counts only for secret ones.
+        """Organizers: a debate's votes as CSV (each ballot if recorded, only the counts if secret).
 
         Parameters
         ----------
@@ -279,7 +279,7 @@ class Debates(commands.GroupCog, group_name="debate"):
     @organizers_only()
     async def outcome(self, interaction: discord.Interaction, debate: app_commands.Transform[int, DebateRef],
                       text: app_commands.Range[str, 1, MAX_OUTCOME]) -> None:
-        """Record what the chapter decided; it is shown with the debate's results.
+        """Organizers: record what the chapter decided; it is shown with the debate's results.
 
         Parameters
         ----------

@@ -75,7 +75,7 @@ class Essays(commands.GroupCog, group_name="essay"):
     async def add(self, interaction: discord.Interaction, file: discord.Attachment,
                   title: app_commands.Range[str, 1, 200], author: app_commands.Range[str, 0, 100] = "",
                   publication: app_commands.Range[str, 0, 100] = "") -> None:
-        """Add an essay to the library from a .md or .txt file (organizers).
+        """Organizers: add an essay to this server's library from a .md or .txt file.
 
         Parameters
         ----------
@@ -107,7 +107,7 @@ class Essays(commands.GroupCog, group_name="essay"):
     @app_commands.command()
     @organizers_only()
     async def remove(self, interaction: discord.Interaction, essay: str) -> None:
-        """Remove an essay from the library (organizers). Quotes already posted keep their citation.
+        """Organizers: remove an essay from this server's library; quotes already posted keep their citation.
 
         Parameters
         ----------

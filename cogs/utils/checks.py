@@ -30,15 +30,26 @@ async def visible_channels(interaction: discord.Interaction) -> set[int] | None:
     return {c.id for c in channels if c.permissions_for(interaction.user).view_channel}
 
 
+async def require_organizer(interaction: discord.Interaction) -> bool:
+    if not await is_organizer(interaction):
+        raise NotOrganizer()
+    return True
+
+
+async def require_manager(interaction: discord.Interaction) -> bool:
+    if not interaction.permissions.manage_guild:
+        raise app_commands.MissingPermissions(["manage_guild"])
+    return True
+
+
 def organizers_only():
     """App command check: refuse members who are not organizers, with a sentence saying who is."""
+    return app_commands.check(require_organizer)
 
-    async def predicate(interaction: discord.Interaction) -> bool:
-        if not await is_organizer(interaction):
-            raise NotOrganizer()
-        return True
 
-    return app_commands.check(predicate)
+def managers_only():
+    """App command check: refuse members without Manage Server (for what an organizer by role must not change)."""
+    return app_commands.check(require_manager)
 
 
 def member_may_post(interaction: discord.Interaction) -> bool:

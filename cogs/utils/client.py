@@ -18,12 +18,12 @@ from .views import answer_expired_buttons
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = (
-    "cogs.meta",
-    "cogs.settings",
+EXTENSIONS = (  # in the order /help lists them
     "cogs.quotes",
     "cogs.debates",
     "cogs.positions",
+    "cogs.settings",
+    "cogs.meta",
 )
 
 

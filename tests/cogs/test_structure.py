@@ -16,8 +16,10 @@ from typing import Any
 
 import discord
 import pytest
+from discord import app_commands
 
 from cogs.utils import limits
+from cogs.utils.checks import require_manager, require_organizer
 from cogs.utils.client import ChapterBot
 from core.debates import PROPOSAL_OPTIONS
 from core.debates._rules import MAX_OPTIONS
@@ -201,6 +203,20 @@ async def test_every_command_and_option_is_described_and_within_discords_limits(
     assert {c["name"] for c in commands} >= {"quote", "debate", "position", "Find passages"}  # the walk saw them
     problems = command_problems(commands)
     assert not problems, "\n".join(problems)
+
+
+async def test_a_command_limited_to_organizers_or_managers_says_so_first_and_no_other_does(bot):
+    """Discord shows members every command; its description is where they learn they may not use it."""
+    audiences = {require_organizer: "Organizers: ", require_manager: "Server managers: "}
+    seen = set()
+    for command in bot.tree.walk_commands():
+        if isinstance(command, app_commands.Group):
+            continue
+        checked = [audiences[check] for check in command.checks if check in audiences]
+        said = [prefix for prefix in audiences.values() if command.description.startswith(prefix)]
+        assert checked == said, f"/{command.qualified_name}: checked for {checked}, description says {said}"
+        seen.update(checked)
+    assert seen == set(audiences.values())  # the walk met both kinds
 
 
 async def test_every_persistent_item_is_registered_with_short_ids_no_other_template_matches(bot):

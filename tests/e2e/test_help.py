@@ -1,0 +1,41 @@
+"""/help end to end: every command Discord was given is listed once, with what it does."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.fakediscord import FakeDiscord, Member
+
+pytestmark = pytest.mark.usefixtures("chapter_bot")
+
+SUBCOMMAND = 1
+
+
+def synced_names(fake: FakeDiscord) -> set[str]:
+    """Every command a member can run, as Discord holds them: '/debate start', 'Apps → Find passages'."""
+    names = set()
+    for command in fake.commands.list(fake.guild.id):
+        if command["type"] != 1:
+            names.add(f"Apps \u2192 {command['name']}")
+            continue
+        subcommands = [o["name"] for o in command["options"] if o["type"] == SUBCOMMAND]
+        names |= {f"/{command['name']} {sub}" for sub in subcommands} or {f"/{command['name']}"}
+    return names
+
+
+async def test_help_lists_every_synced_command_once_in_feature_order(fake: FakeDiscord, member: Member):
+    reply = await (await fake.slash(member, "help")).response()
+    assert reply.ephemeral
+    [embed] = reply.embeds
+    listed = re.findall(r"^\*\*(.+?)\*\* \u2014 (.+)$", embed["description"], flags=re.MULTILINE)
+    names = [name for name, _ in listed]
+    assert len(names) == len(set(names)) and set(names) == synced_names(fake)
+    described = dict(listed)
+    assert described["/debate start"].startswith("Organizers: ")
+    assert described["/settings organizer-role"].startswith("Server managers: ")
+    assert described["/quote"].startswith("Find passages in the essays")
+    assert described["Apps \u2192 Find passages"].startswith("(on a message) Passages from the essays")
+    assert "organizer-role" in embed["footer"]["text"]
+    assert names.index("/quote") < names.index("/debate start") < names.index("/position set") < names.index("/help")

@@ -107,7 +107,7 @@ def build_results_embed(results: Results) -> discord.Embed:
     embed.add_field(name="Turnout", value=_turnout(results))
     if debate.quorum:
         embed.add_field(name="Quorum", value=f"{'Met' if results.quorum_met else 'Not met'}: "
-                        f"{tally.voters} of {debate.quorum} votes needed")
+                        f"{tally.voters} voted, {debate.quorum} needed")
     embed.add_field(name="Winner", value=_winner(results))
     if results.shift is not None:
         embed.add_field(name="Shift", value=_shift(results), inline=False)

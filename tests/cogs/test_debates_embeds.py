@@ -87,6 +87,19 @@ async def test_an_oxford_debate_short_of_its_quorum_names_no_winner(store, quoru
     assert fields["Winner"] == winner
 
 
+@pytest.mark.parametrize(("voters", "quorum", "shown"), [(5, 3, "Met: 5 voted, 3 needed"),
+                                                        (3, 3, "Met: 3 voted, 3 needed"),
+                                                        (2, 3, "Not met: 2 voted, 3 needed")])
+async def test_the_quorum_field_says_how_many_voted_and_how_many_were_needed(store, voters, quorum, shown):
+    repo = DebateRepo(store)
+    spec = build_spec(motion="Fund the food bank", format=Format.POLL, options="Yes | No", quorum=quorum)
+    debate = await repo.start(spec, guild_id=1, channel_id=2, author_id=3)
+    for member in range(voters):
+        await repo.vote(1, debate.id, member_id=10 + member, member_roles=set(), choices=(0,))
+    fields = {f.name: f.value for f in build_results_embed(await repo.results(await repo.close(1, debate.id))).fields}
+    assert fields["Quorum"] == shown
+
+
 @pytest.mark.parametrize("opened", [3, 40])
 async def test_the_list_shows_whole_entries_counts_the_open_debates_left_out_and_keeps_closed_ones(store, opened):
     repo = DebateRepo(store)

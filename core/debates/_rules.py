@@ -78,7 +78,7 @@ def build_spec(*, motion: str, format: Format, options: str | None = None, max_c
             raise InvalidInput("A poll needs its options, written like A | B | C.")
         choices = parse_options(options)
     elif options is not None:
-        raise InvalidInput(f"Only polls take options; a {format.value} debate has its own fixed choices.")
+        raise InvalidInput("Only polls take options: leave options empty for a proposal or an Oxford debate.")
     else:
         choices = PROPOSAL_OPTIONS if format is Format.PROPOSAL else OXFORD_OPTIONS
     if max_choices is not None and format is not Format.POLL:

@@ -91,6 +91,13 @@ def test_bad_debate_requests_are_refused(kwargs, says):
         build_spec(**kwargs)
 
 
+@pytest.mark.parametrize("format", [Format.PROPOSAL, Format.OXFORD])
+def test_options_for_a_fixed_choice_format_are_refused_in_one_sentence_that_reads_right(format):
+    with pytest.raises(InvalidInput) as refused:
+        build_spec(motion="m", format=format, options="A|B")
+    assert refused.value.message == "Only polls take options: leave options empty for a proposal or an Oxford debate."
+
+
 def test_a_full_request_keeps_every_setting():
     spec = build_spec(motion="  Join   the coalition ", format=Format.POLL, options="A|B|C", max_choices=2,
                       secret=True, hide_results=True, role_id=5, quorum=10, duration=timedelta(days=1))

@@ -28,8 +28,9 @@ def parse_duration(text: str) -> timedelta:
     if not parts or leftover or any(unit not in _UNITS for _, unit in (p.groups() for p in parts)):
         raise InvalidInput(f"'{cap_echo(text)}' is not a duration: write it like 45m, 2h or 3d.")
     duration = timedelta(seconds=sum(int(number) * _UNITS[unit] for number, unit in (p.groups() for p in parts)))
-    if not MIN_DURATION <= duration <= MAX_DURATION:
-        raise InvalidInput("A debate runs between 1 minute and 60 days.")
+    if not MIN_DURATION <= duration <= MAX_DURATION:  # the same sentence for a debate's duration and advance_in
+        size = "short" if duration < MIN_DURATION else "long"
+        raise InvalidInput(f"'{cap_echo(text)}' is too {size}: durations run from 1 minute to 60 days.")
     return duration
 
 

@@ -244,6 +244,8 @@ async def test_another_servers_debate_is_never_read_or_changed(fake, chapter_bot
     (dict(motion=MOTION, format='poll', options='A | B | A'), 'listed twice'),
     (dict(motion=MOTION, format='poll', options='A | | B'), 'is empty'),
     (dict(motion=MOTION, format='poll', options='A | B', duration='3 fortnights'), 'is not a duration'),
+    (dict(motion=MOTION, format='poll', options='A | B', duration='61d'), "'61d' is too long: durations run from"),
+    (dict(motion=MOTION, format='oxford', duration='2d', advance_in='0m'), "'0m' is too short: durations run from"),
     (dict(motion=MOTION, format='poll', options='A | B', quorum=-1), '0 or more'),
     (dict(motion=MOTION, format='proposal', options='A | B'), 'Only polls take options'),
 ])

@@ -61,6 +61,7 @@ class Positions(commands.GroupCog, group_name="position"):
     def __init__(self, bot) -> None:
         self.positions = bot.services.positions
         self.library = bot.services.library
+        self.debates = bot.services.debates
 
     # -- autocomplete ------------------------------------------------------------------------------------------
 
@@ -284,7 +285,7 @@ class Positions(commands.GroupCog, group_name="position"):
     @app_commands.command()
     @app_commands.autocomplete(topic=topic_autocomplete)
     async def forget(self, interaction: discord.Interaction, topic: str | None = None) -> None:
-        """Erase your positions (all, or on one topic) and your votes in this server's debates.
+        """Erase your positions (all, or on one topic) and your votes in their debates.
 
         Parameters
         ----------
@@ -308,8 +309,8 @@ class Positions(commands.GroupCog, group_name="position"):
 
         scope = (f"your positions on \u201c{chosen.name}\u201d" if chosen
                  else "all your positions and your privacy choice in this server")
-        question = cap(f"This erases {scope}. Your votes in open debates are withdrawn; in closed debates they stay "
-                       "only as counts, without your name. This cannot be undone.", limits.CONTENT)
+        question = cap(f"This erases {scope}. {await self._votes_forgotten(guild, chosen)}This cannot be undone.",
+                       limits.CONTENT)
         view = ConfirmView(interaction, "Forget", erase, cancelled="Cancelled; nothing was erased.")
         await interaction.response.send_message(question, view=view, ephemeral=True)
 
@@ -336,6 +337,19 @@ class Positions(commands.GroupCog, group_name="position"):
                                         file=discord.File(io.BytesIO(data), filename="position-report.csv"))
 
     # -- helpers -----------------------------------------------------------------------------------------------
+
+    async def _votes_forgotten(self, guild: int, topic: Topic | None) -> str:
+        """What /position forget does to debate votes, as core.debates.forget_member does it: every debate's when
+        forgetting everything, only the topic's own debate's for one topic, none for a topic no debate created."""
+        if topic is None:
+            return ("Your votes in open debates are withdrawn; in closed debates they stay only as counts, without "
+                    "your name. ")
+        if topic.debate_id is None:
+            return ""
+        debate = await self.debates.get(guild, topic.debate_id)
+        if debate.is_open:
+            return f"Debate #{debate.id} is still open: your vote in it, if any, is withdrawn. "
+        return f"Debate #{debate.id} has closed: your vote in it, if any, stays only as an anonymous count. "
 
     async def _citations(self, guild: int, keys: Iterable[str | None]) -> dict[str, PassageRecord]:
         """Citations for the passage ids that are still in this server's library."""

@@ -21,7 +21,7 @@ class Broken:
 
 
 def cog() -> Positions:
-    return Positions(SimpleNamespace(services=SimpleNamespace(positions=Broken(), library=Broken())))
+    return Positions(SimpleNamespace(services=SimpleNamespace(positions=Broken(), library=Broken(), debates=Broken())))
 
 
 def typing(**options: str) -> SimpleNamespace:
@@ -59,7 +59,7 @@ class Recording:
 async def test_topic_suggestions_include_a_members_own_hidden_topics_only_where_they_see_their_own_data(
         command, member, holder):
     positions = Recording()
-    cog = Positions(SimpleNamespace(services=SimpleNamespace(positions=positions, library=Broken())))
+    cog = Positions(SimpleNamespace(services=SimpleNamespace(positions=positions, library=Broken(), debates=Broken())))
     interaction = typing(**({} if member is None else {"member": SimpleNamespace(id=member)}))
     interaction.command = SimpleNamespace(name=command)
     await cog.topic_autocomplete(interaction, "treasurer")

@@ -458,6 +458,26 @@ async def test_forget_one_topic_keeps_the_others(fake, member, tmp_path):
     assert [e[0] for e in await entries(tmp_path)] == ["China policy"]
 
 
+async def test_forgetting_a_debates_topic_says_what_becomes_of_the_vote_in_that_debate_open_or_closed(fake, member):
+    org = organizer(fake)
+    message, _ = await open_debate(fake, org, motion="Tax the rich", format="poll", options="Yes | No")
+    did = debate_id(message)
+    await reply_to(await fake.click(member, message, f"debate:vote:{did}:0"))
+    while_open = (await run(fake, member, "forget", topic="Tax the rich")).content
+    assert f"Debate #{did} is still open: your vote in it, if any, is withdrawn." in while_open
+    await reply_to(await fake.slash(org, "debate close", debate=str(did)))
+    once_closed = (await run(fake, member, "forget", topic="Tax the rich")).content
+    assert f"Debate #{did} has closed: your vote in it, if any, stays only as an anonymous count." in once_closed
+    assert "open debates" not in while_open + once_closed  # only this topic's debate is touched, not every one
+
+
+async def test_forgetting_a_members_topic_says_nothing_about_debate_votes(fake, member):
+    await run(fake, member, "set", topic="Housing", stance="oppose")
+    question = (await run(fake, member, "forget", topic="Housing")).content
+    assert question == "This erases your positions on \u201cHousing\u201d. This cannot be undone."
+    assert "Your votes in open debates are withdrawn" in (await run(fake, member, "forget")).content
+
+
 async def test_cancelling_forget_erases_nothing(fake, member, tmp_path):
     await run(fake, member, "set", topic="China policy", stance="support")
     question = await run(fake, member, "forget")

@@ -92,7 +92,8 @@ class Positions(commands.GroupCog, group_name="position"):
             results = await self.library.search(current, limit=10, guild=interaction.guild_id)
         except BotError:  # too long or empty queries: no suggestions rather than an error while typing
             return []
-        return [app_commands.Choice(name=cap(f"{r.passage_id} \u2014 {r.title}: {r.text}", limits.CHOICE_NAME),
+        # The paragraph and a short title first, so the passage's own words still fit in Discord's 100 characters.
+        return [app_commands.Choice(name=cap(f"\u00b6{r.paragraph} {cap(r.title, 25)}: {r.text}", limits.CHOICE_NAME),
                                     value=r.passage_id) for r in results]
 
     # -- commands ----------------------------------------------------------------------------------------------

@@ -90,6 +90,16 @@ async def test_a_passage_of_an_essay_this_server_removed_can_be_neither_cited_no
     assert all(not c["value"].startswith(f"{passage.essay_slug}:") for c in choices)
 
 
+async def test_passage_suggestions_show_each_passages_paragraph_and_the_start_of_its_text(fake, member, library):
+    choices = await (await fake.autocomplete(member, "position set", focused="passage", topic="x", stance="support",
+                                             typed="international solidarity")).choices()
+    assert len(choices) > 1
+    for choice in choices:
+        passage = await library.passage(choice["value"])
+        assert choice["name"].startswith(f"\u00b6{passage.paragraph} ") and len(choice["name"]) <= 100
+        assert passage.text[:20] in choice["name"]  # the bundled essays' long titles no longer crowd it out
+
+
 @pytest.mark.parametrize(("options", "says"), [
     ({"stance": "maybe"}, "is not a stance"),
     ({"stance": "support", "reason": "x" * 5000}, "500 characters"),

@@ -11,7 +11,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from core.debates import MAX_MOTION, MAX_OUTCOME, Debate, Format, build_spec, export_csv, parse_duration
+from core.debates import (MAX_MOTION, MAX_OUTCOME, Accepts, Debate, Format, build_spec, export_csv,
+                          parse_duration)
 from core.errors import BotError, InvalidInput
 from core.library import SearchResult
 
@@ -43,7 +44,11 @@ class DurationTransformer(app_commands.Transformer):
 
 
 class DebateRef(app_commands.Transformer):
-    """A debate of this server, picked by motion with autocomplete; the value is its id."""
+    """A debate of this server, picked by motion with autocomplete, which suggests only the debates the command
+    `accepts` (an organizer is not offered a debate the command would refuse); the value is its id."""
+
+    def __init__(self, accepts: Accepts) -> None:
+        self.accepts = accepts
 
     async def transform(self, interaction: discord.Interaction, value: str) -> int:
         value = value.strip().lstrip("#")
@@ -56,12 +61,20 @@ class DebateRef(app_commands.Transformer):
             return []
         try:
             found = await interaction.client.services.debates.matching(
-                interaction.guild_id, value, limit=limits.CHOICES, channels=await visible_channels(interaction))
+                interaction.guild_id, value, accepts=self.accepts, limit=limits.CHOICES,
+                channels=await visible_channels(interaction))
         except Exception:  # autocomplete never raises: the member just sees no suggestions; we see the log
             log.exception("debate autocomplete failed in guild %s", interaction.guild_id)
             return []
         return [app_commands.Choice(name=cap(f"#{d.id} {d.motion}", limits.CHOICE_NAME), value=str(d.id))
                 for d in found]
+
+
+AnyDebate = app_commands.Transform[int, DebateRef(Accepts.ANY)]
+OpenDebate = app_commands.Transform[int, DebateRef(Accepts.OPEN)]
+DebateInOpeningVote = app_commands.Transform[int, DebateRef(Accepts.OPENING_VOTE)]
+ClosedDebate = app_commands.Transform[int, DebateRef(Accepts.CLOSED)]
+ExportableDebate = app_commands.Transform[int, DebateRef(Accepts.EXPORTABLE)]
 
 
 def _cannot_post(permissions: discord.Permissions) -> str:
@@ -188,14 +201,13 @@ class Debates(commands.GroupCog, group_name="debate"):
 
     @app_commands.command()
     @organizers_only()
-    async def close(self, interaction: discord.Interaction,
-                    debate: app_commands.Transform[int, DebateRef]) -> None:
+    async def close(self, interaction: discord.Interaction, debate: OpenDebate) -> None:
         """Organizers: close a debate now and publish its results.
 
         Parameters
         ----------
         debate:
-            The debate to close (start typing its motion).
+            The open debate to close (start typing its motion).
         """
         await interaction.response.defer(ephemeral=True, thinking=True)  # closing may wait on the database
         with worded_for_discord():
@@ -211,14 +223,13 @@ class Debates(commands.GroupCog, group_name="debate"):
 
     @app_commands.command()
     @organizers_only()
-    async def advance(self, interaction: discord.Interaction,
-                      debate: app_commands.Transform[int, DebateRef]) -> None:
+    async def advance(self, interaction: discord.Interaction, debate: DebateInOpeningVote) -> None:
         """Organizers: end an Oxford debate's opening vote and open its closing vote.
 
         Parameters
         ----------
         debate:
-            The Oxford debate to advance (start typing its motion).
+            An open Oxford debate still in its opening vote (start typing its motion).
         """
         await interaction.response.defer(ephemeral=True, thinking=True)  # the write may wait on the database
         with worded_for_discord():
@@ -227,8 +238,7 @@ class Debates(commands.GroupCog, group_name="debate"):
         self.deadlines.wake()  # the scheduler tells the members, and tries again if Discord fails
 
     @app_commands.command()
-    async def results(self, interaction: discord.Interaction,
-                      debate: app_commands.Transform[int, DebateRef]) -> None:
+    async def results(self, interaction: discord.Interaction, debate: AnyDebate) -> None:
         """See a debate's results so far, or its final results, with a chart.
 
         Parameters
@@ -258,8 +268,7 @@ class Debates(commands.GroupCog, group_name="debate"):
 
     @app_commands.command()
     @organizers_only()
-    async def export(self, interaction: discord.Interaction,
-                     debate: app_commands.Transform[int, DebateRef]) -> None:
+    async def export(self, interaction: discord.Interaction, debate: ExportableDebate) -> None:
         """Organizers: a debate's votes as CSV (each ballot if recorded, only the counts if secret).
 
         Parameters
@@ -277,7 +286,7 @@ class Debates(commands.GroupCog, group_name="debate"):
 
     @app_commands.command()
     @organizers_only()
-    async def outcome(self, interaction: discord.Interaction, debate: app_commands.Transform[int, DebateRef],
+    async def outcome(self, interaction: discord.Interaction, debate: ClosedDebate,
                       text: app_commands.Range[str, 1, MAX_OUTCOME]) -> None:
         """Organizers: record what the chapter decided; it is shown with the debate's results.
 

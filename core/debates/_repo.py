@@ -8,6 +8,7 @@ import logging
 import sqlite3
 from collections.abc import Collection
 from datetime import UTC, datetime
+from enum import Enum
 
 import aiosqlite
 from rapidfuzz import fuzz, process
@@ -28,6 +29,26 @@ _NO_SUCH_DEBATE = "There is no such debate in this server."
 
 _COLUMNS = ("id, guild_id, channel_id, message_id, thread_id, author_id, motion, format, max_choices, secret,"
             " hide_results, role_id, quorum, round, topic_id, outcome, created_at, advance_at, closes_at, closed_at")
+
+
+class Accepts(Enum):
+    """The debates a command takes, so that its debate picker suggests only those."""
+    ANY = "any"                    # /debate results
+    OPEN = "open"                  # /debate close
+    OPENING_VOTE = "opening vote"  # /debate advance: open Oxford debates still in their opening vote
+    CLOSED = "closed"              # /debate outcome
+    EXPORTABLE = "exportable"      # /debate export: closed, or open with its tally shown
+
+
+# Each as a condition on a row of `debates`: it agrees with the checks of `advance`, `close` and `set_outcome` (a test
+# ties them) and with /debate export's refusal of hidden tallies.
+_ACCEPTS = {
+    Accepts.ANY: "1",
+    Accepts.OPEN: "closed_at IS NULL",
+    Accepts.OPENING_VOTE: f"closed_at IS NULL AND format = '{Format.OXFORD.value}' AND round = 1",
+    Accepts.CLOSED: "closed_at IS NOT NULL",
+    Accepts.EXPORTABLE: "closed_at IS NOT NULL OR hide_results = 0",
+}
 
 
 class DebateClosed(Conflict):
@@ -283,14 +304,14 @@ class DebateRepo:
         return int(await _scalar(self._store, f"SELECT COUNT(*) FROM debates WHERE guild_id = ? AND closed_at IS NULL"
                                               f"{where}", (guild_id, *params)))
 
-    async def matching(self, guild_id: int, text: str, *, limit: int = 25,
+    async def matching(self, guild_id: int, text: str, *, accepts: Accepts = Accepts.ANY, limit: int = 25,
                        channels: Collection[int] | None = None) -> list[Debate]:
-        """This server's debates whose motion matches what was typed so far (for autocomplete); with `channels`,
-        only those held in these channels."""
+        """This server's debates whose motion matches what was typed so far (for autocomplete), of those the
+        command `accepts`; with `channels`, only those held in these channels."""
         where, params = _in_channels(channels)
         rows = await self._store.fetchall(
-            f"SELECT id, motion FROM debates WHERE guild_id = ?{where} ORDER BY closed_at IS NOT NULL, id DESC"
-            " LIMIT 500", (guild_id, *params))
+            f"SELECT id, motion FROM debates WHERE guild_id = ? AND ({_ACCEPTS[accepts]}){where}"
+            " ORDER BY closed_at IS NOT NULL, id DESC LIMIT 500", (guild_id, *params))
         if text.strip():
             motions = {row["id"]: fold(row["motion"]) for row in rows}
             ids = [key for _, _, key in process.extract(fold(text), motions, scorer=fuzz.partial_ratio,

@@ -7,7 +7,7 @@ import sqlite3
 from types import SimpleNamespace
 
 from cogs.debates._cog import DebateRef
-from core.debates import DebateRepo, Format, build_spec
+from core.debates import Accepts, DebateRepo, Format, build_spec
 
 
 class FailingDebates:
@@ -16,7 +16,7 @@ class FailingDebates:
     def __init__(self, error: Exception) -> None:
         self.error = error
 
-    async def matching(self, guild_id: int, text: str, *, limit: int, channels: set[int] | None):
+    async def matching(self, guild_id: int, text: str, *, accepts: Accepts, limit: int, channels: set[int] | None):
         raise self.error
 
 
@@ -36,12 +36,13 @@ async def test_autocomplete_suggests_by_motion_the_debates_the_member_can_see_wi
                             (SEEN, "Housing")):
         await repo.start(build_spec(motion=motion, format=Format.OXFORD), guild_id=1, channel_id=channel,
                          author_id=3)
-    [choice] = await DebateRef().autocomplete(interaction(repo), "coalition")
+    [choice] = await DebateRef(Accepts.ANY).autocomplete(interaction(repo), "coalition")
     assert choice.value == "1" and choice.name.startswith("#1 The chapter") and len(choice.name) <= 100
 
 
 async def test_autocomplete_that_fails_logs_and_suggests_nothing(caplog):
     with caplog.at_level(logging.ERROR, logger="cogs.debates._cog"):
-        choices = await DebateRef().autocomplete(interaction(FailingDebates(sqlite3.OperationalError("locked"))), "co")
+        choices = await DebateRef(Accepts.ANY).autocomplete(
+            interaction(FailingDebates(sqlite3.OperationalError("locked"))), "co")
     assert choices == []
     assert "debate autocomplete failed" in caplog.text and "OperationalError" in caplog.text

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.debates import DebateClosed, DebateRepo, Format, build_spec, forget_member
-from core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from core.debates import Accepts, Debate, DebateClosed, DebateRepo, Format, build_spec, forget_member
+from core.errors import BotError, Conflict, Forbidden, InvalidInput, NotFound
 from core.store import Store
 
 GUILD, OTHER_GUILD, CHANNEL, ORGANIZER = 100, 200, 10, 1
@@ -291,6 +291,48 @@ async def test_matching_finds_motions_by_what_was_typed(repo):
     assert [d.id for d in await repo.matching(GUILD, "rent strke")] == [strike.id]
     assert await repo.matching(OTHER_GUILD, "rent strike") == []
     assert len(await repo.matching(GUILD, "")) == 2
+
+
+async def debates_in_every_state(repo: DebateRepo) -> dict[str, Debate]:
+    """One debate of each kind a command may take or refuse, by name."""
+    opened = {"poll": await open_debate(repo), "hidden poll": await open_debate(repo, hide_results=True),
+              "opening vote": await open_debate(repo, Format.OXFORD),
+              "closing vote": await open_debate(repo, Format.OXFORD),
+              "closed oxford": await open_debate(repo, Format.OXFORD),
+              "closed hidden proposal": await open_debate(repo, Format.PROPOSAL, hide_results=True)}
+    await repo.advance(GUILD, opened["closing vote"].id)
+    for name in ("closed oxford", "closed hidden proposal"):
+        await repo.close(GUILD, opened[name].id)
+    return {name: await repo.get(GUILD, debate.id) for name, debate in opened.items()}
+
+
+@pytest.mark.parametrize(("accepts", "offered"), [
+    (Accepts.ANY, {"poll", "hidden poll", "opening vote", "closing vote", "closed oxford", "closed hidden proposal"}),
+    (Accepts.OPEN, {"poll", "hidden poll", "opening vote", "closing vote"}),
+    (Accepts.OPENING_VOTE, {"opening vote"}),
+    (Accepts.CLOSED, {"closed oxford", "closed hidden proposal"}),
+    (Accepts.EXPORTABLE, {"poll", "opening vote", "closing vote", "closed oxford", "closed hidden proposal"}),
+])
+async def test_matching_suggests_only_the_debates_the_command_accepts(repo, accepts, offered):
+    debates = await debates_in_every_state(repo)
+    found = {d.id for d in await repo.matching(GUILD, "coalition", accepts=accepts)}
+    assert {name for name, debate in debates.items() if debate.id in found} == offered
+    assert await repo.matching(GUILD, "coalition", accepts=accepts, channels={CHANNEL + 1}) == []
+
+
+@pytest.mark.parametrize("accepts", [Accepts.OPEN, Accepts.OPENING_VOTE, Accepts.CLOSED])
+async def test_matching_offers_exactly_the_debates_close_advance_and_outcome_take(repo, accepts):
+    debates = await debates_in_every_state(repo)
+    offered = {d.id for d in await repo.matching(GUILD, "", accepts=accepts)}
+    act = {Accepts.OPEN: repo.close, Accepts.OPENING_VOTE: repo.advance,
+           Accepts.CLOSED: lambda guild, debate: repo.set_outcome(guild, debate, "Adopted")}[accepts]
+    for name, debate in debates.items():
+        try:
+            await act(GUILD, debate.id)
+        except BotError:
+            assert debate.id not in offered, name
+        else:
+            assert debate.id in offered, name
 
 
 async def test_forgetting_withdraws_open_votes_and_anonymises_closed_ones(repo, store):

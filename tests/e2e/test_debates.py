@@ -361,6 +361,29 @@ async def test_list_and_autocomplete_find_debates_by_motion(fake, chapter_bot, o
     assert 'Endorse the rent strike' in listing.embeds[0]['description'] and MOTION in listing.embeds[0]['description']
 
 
+async def test_each_commands_picker_offers_only_the_debates_that_command_takes(fake, chapter_bot, org):
+    async def opened(motion: str, **options) -> str:
+        message, _ = await open_debate(fake, org, motion=motion, **options)
+        return str(debate_id(message))
+
+    hidden = await opened('Fund the food bank', format='poll', options='Yes | No', hide_results=True)
+    opening = await opened('Join the coalition', format='oxford')
+    closing = await opened('Endorse the rent strike', format='oxford')
+    closed = await opened('Elect a treasurer', format='proposal')
+    await reply_to(await fake.slash(org, 'debate advance', debate=closing))
+    await reply_to(await fake.slash(org, 'debate close', debate=closed))
+
+    async def offered(command: str) -> set[str]:
+        choices = await (await fake.autocomplete(org, f'debate {command}', focused='debate')).choices()
+        return {choice['value'] for choice in choices}
+
+    assert await offered('results') == {hidden, opening, closing, closed}
+    assert await offered('close') == {hidden, opening, closing}
+    assert await offered('advance') == {opening}
+    assert await offered('outcome') == {closed}
+    assert await offered('export') == {opening, closing, closed}
+
+
 async def test_a_debate_in_a_private_channel_is_shown_only_to_those_who_can_see_the_channel(fake, chapter_bot, org,
                                                                                            tmp_path):
     insider, outsider = member(fake, 'insider'), member(fake, 'outsider')

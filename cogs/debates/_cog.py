@@ -299,7 +299,7 @@ class Debates(commands.GroupCog, group_name="debate"):
         """
         await interaction.response.defer(ephemeral=True, thinking=True)  # the write may wait on the database
         updated = await self.debates.set_outcome(interaction.guild_id, debate, text)
-        await interaction.followup.send(f"Outcome recorded for debate #{updated.id}.", ephemeral=True)
+        await interaction.followup.send(f"Outcome recorded for Debate #{updated.id}.", ephemeral=True)
         await self.live.show_results(updated)
 
     # -- posting ---------------------------------------------------------------------------------------------

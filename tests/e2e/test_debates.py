@@ -333,7 +333,8 @@ async def test_the_outcome_is_recorded_after_close_and_shown_with_the_results(fa
     early = await reply_to(await fake.slash(org, 'debate outcome', debate=did, text='Adopted'))
     assert early == 'Record the outcome once the debate has closed; close it first.'
     await reply_to(await fake.slash(org, 'debate close', debate=did))
-    assert 'Outcome recorded' in await reply_to(await fake.slash(org, 'debate outcome', debate=did, text='Adopted'))
+    recorded = await reply_to(await fake.slash(org, 'debate outcome', debate=did, text='Adopted'))
+    assert recorded == f'Outcome recorded for Debate #{did}.'  # named as everywhere else: "Debate #12"
     final = await fake.wait_for(lambda: 'Outcome' in str(fresh(fake, message).embeds[0]['fields'])
                                 and fresh(fake, message), 8)
     fields = {f['name']: f['value'] for f in final.embeds[0]['fields']}

@@ -24,7 +24,7 @@ from ..utils.checks import member_may_post, organizers_only, visible_channels
 from ..utils.limits import cap
 from ..utils.views import ConfirmView
 from ._embeds import (build_history_embed, build_mine_embed, build_stance_embed, build_summary_embed,
-                      build_topics_embed)
+                      build_topics_embed, counted)
 from ._views import TopicChoiceView
 
 log = logging.getLogger(__name__)
@@ -166,7 +166,7 @@ class Positions(commands.GroupCog, group_name="position"):
         entries = await self.positions.current(interaction.guild_id, interaction.user.id)
         if not entries:
             await interaction.response.send_message(
-                "You have not taken a position here yet; use /position set.", ephemeral=True)
+                "You have not recorded a stance here yet; use /position set.", ephemeral=True)
             return
         citations = await self._citations(interaction.guild_id, (entry.passage for entry in entries))
         await interaction.response.send_message(embed=build_mine_embed(entries, citations), ephemeral=True)
@@ -278,8 +278,7 @@ class Positions(commands.GroupCog, group_name="position"):
                  discord.File(io.BytesIO(member_csv(entries)), filename="positions.csv")]
         if ballots:
             files.append(discord.File(io.BytesIO(ballots_csv(ballots)), filename="ballots.csv"))
-        count = (f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}, "
-                 f"{len(ballots)} debate ballot{'' if len(ballots) == 1 else 's'}")
+        count = f"{counted(len(entries), 'stance')}, {counted(len(ballots), 'debate vote')}"
         await interaction.response.send_message(f"Your data in this server: {count}, and your privacy choice.",
                                                 files=files, ephemeral=True)
 
@@ -304,9 +303,8 @@ class Positions(commands.GroupCog, group_name="position"):
             done = await self.positions.forget(guild, member, chosen)
             if done.votes:
                 confirmed.client.dispatch("debate_votes_withdrawn", guild)
-            return (f"Erased {done.entries} entr{'y' if done.entries == 1 else 'ies'}"
-                    + (" and your privacy choice" if done.privacy else "") + "; "
-                    f"{done.votes} debate vote{'' if done.votes == 1 else 's'} withdrawn or made anonymous.")
+            return (f"Erased {counted(done.entries, 'stance')}" + (" and your privacy choice" if done.privacy else "")
+                    + f"; {counted(done.votes, 'debate vote')} withdrawn or made anonymous.")
 
         scope = (f"your positions on \u201c{chosen.name}\u201d" if chosen
                  else "all your positions and your privacy choice in this server")

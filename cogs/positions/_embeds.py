@@ -16,7 +16,7 @@ COLOUR = discord.Colour.dark_red()
 BAR_WIDTH = 12
 LABEL_WIDTH = 32  # a bar's label at most; a wider line wraps on a phone
 DASH, DOT, FULL, ELLIPSIS = "\u2014", "\u00b7", "\u2588", "\u2026"
-EXPORT_HINT = f"{ELLIPSIS} older entries left out: /position export has them all."
+EXPORT_HINT = f"{ELLIPSIS} older stances left out: /position export has them all."
 FENCE = "```"
 BARS_ROOM = limits.EMBED_FIELD_VALUE - 2 * len(FENCE) - 2  # a field's code block less its fences and line breaks
 PRIVACY_NOTE = f"Members who keep their stances private are counted only in groups of at least {MIN_GROUP}."
@@ -63,7 +63,7 @@ def build_history_embed(entries: Sequence[Entry], citations: Mapping[str, Passag
         where = "" if topic else f"**{entry.topic}**: "
         line = f"{discord.utils.format_dt(entry.at, 'f')} \u2014 {where}**{entry.stance}**"
         if entry.debate_id is not None:
-            line += f" (vote in debate {entry.debate_id})"
+            line += f" (vote in debate #{entry.debate_id})"
         lines.append(line + _notes(entry, citations))
     title = f"{whose} positions" + (f" on {topic}" if topic else "")
     return discord.Embed(title=cap(title, limits.EMBED_TITLE), colour=COLOUR, description=_fit(lines, EXPORT_HINT))
@@ -169,8 +169,13 @@ def _mentions(members: Sequence[int], room: int) -> str:
     return f"{len(members)} visible"
 
 
+def counted(number: int, noun: str) -> str:
+    """'1 stance', '3 stances': a number and its noun (one that takes an s)."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _members(count: int) -> str:
-    return f"{count} member{'' if count == 1 else 's'}"
+    return counted(count, "member")
 
 
 def _code_block(lines: list[str]) -> str:

@@ -232,7 +232,7 @@ async def test_mine_lists_current_stances_only_to_me(fake, member):
 
 
 async def test_mine_with_nothing_says_how_to_start(fake, member):
-    assert "/position set" in await sentence(fake, member, "mine")
+    assert await sentence(fake, member, "mine") == "You have not recorded a stance here yet; use /position set."
 
 
 async def test_history_shows_my_timeline_newest_first(fake, member):
@@ -242,6 +242,14 @@ async def test_history_shows_my_timeline_newest_first(fake, member):
     description = reply.embeds[0]["description"]
     assert reply.ephemeral and description.index("support") < description.index("oppose")
     assert "changed my mind" in description
+
+
+async def test_history_names_the_debate_a_vote_was_cast_in_as_the_bot_numbers_debates(fake, member):
+    message, _ = await open_debate(fake, organizer(fake), motion="Tax the rich", format="poll", options="Yes | No")
+    did = debate_id(message)
+    await reply_to(await fake.click(member, message, f"debate:vote:{did}:0"))
+    description = (await run(fake, member, "history")).embeds[0]["description"]
+    assert description.endswith(f"**Tax the rich**: **Yes** (vote in debate #{did})")
 
 
 async def test_another_members_private_history_is_refused(fake, member):
@@ -391,7 +399,7 @@ async def test_a_debate_topic_in_a_private_channel_is_no_topic_to_those_who_cann
     assert "Yes" in (await run(fake, insider, "history", topic=numbered)).embeds[0]["description"]
     question = await run(fake, insider, "forget", topic=numbered)
     confirm = question.message.button(label="Forget")["custom_id"]
-    assert "Erased 1 entry" in (await (await fake.click(insider, question.message, confirm)).response()).content
+    assert "Erased 1 stance;" in (await (await fake.click(insider, question.message, confirm)).response()).content
 
 
 # -- /position privacy, export, forget ---------------------------------------------------------------------------
@@ -410,7 +418,7 @@ async def test_export_sends_my_data_as_json_and_csv(fake, member):
     await run(fake, member, "set", topic="China policy", stance="support", reason="=cmd")
     await run(fake, bob, "set", topic="China policy", stance="oppose")
     reply = await run(fake, member, "export")
-    assert reply.ephemeral
+    assert reply.ephemeral and "1 stance, 0 debate votes" in reply.content
     files = {a.filename: a.data for a in reply.attachments}
     data = json.loads(files["positions.json"])
     assert data["member_id"] == str(member.id) and [e["stance"] for e in data["entries"]] == ["support"]
@@ -426,7 +434,7 @@ async def test_export_includes_my_multiple_choice_poll_ballots(fake, member, tmp
         debate = await debates.start(spec, guild_id=fake.guild.id, channel_id=1, author_id=1)
         await debates.vote(fake.guild.id, debate.id, member_id=member.id, member_roles=frozenset(), choices=(0, 2))
     reply = await run(fake, member, "export")
-    assert "0 entries, 1 debate ballot" in reply.content
+    assert "Your data in this server: 0 stances, 1 debate vote, and your privacy choice." == reply.content
     files = {a.filename: a.data for a in reply.attachments}
     assert [b["choices"] for b in json.loads(files["positions.json"])["ballots"]] == [["Rent", "Childcare"]]
     table = list(csv.DictReader(io.StringIO(files["ballots.csv"].decode())))
@@ -446,7 +454,7 @@ async def test_forget_erases_my_entries_after_the_confirm_button(fake, member, t
     assert len(await entries(tmp_path)) == 2  # nothing erased before the click
     button = question.message.button(label="Forget")
     done = await (await fake.click(member, question.message, button["custom_id"])).response()
-    assert "Erased 1 entry" in done.message.content
+    assert done.message.content == "Erased 1 stance; 0 debate votes withdrawn or made anonymous."
     assert [e[1] for e in await entries(tmp_path)] == [bob.id]
 
 
@@ -456,7 +464,7 @@ async def test_a_privacy_choice_alone_can_be_forgotten(fake, member, tmp_path):
     assert "your privacy choice" in question.content
     done = await (await fake.click(member, question.message, question.message.button(label="Forget")["custom_id"])
                   ).response()
-    assert "Erased 0 entries and your privacy choice" in done.message.content
+    assert "Erased 0 stances and your privacy choice;" in done.message.content
     assert await rows(tmp_path, "SELECT * FROM position_privacy") == []
 
 

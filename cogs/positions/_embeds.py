@@ -63,7 +63,7 @@ def build_history_embed(entries: Sequence[Entry], citations: Mapping[str, Passag
         where = "" if topic else f"**{entry.topic}**: "
         line = f"{discord.utils.format_dt(entry.at, 'f')} \u2014 {where}**{entry.stance}**"
         if entry.debate_id is not None:
-            line += f" (vote in debate #{entry.debate_id})"
+            line += f" (vote in Debate #{entry.debate_id})"
         lines.append(line + _notes(entry, citations))
     title = f"{whose} positions" + (f" on {topic}" if topic else "")
     return discord.Embed(title=cap(title, limits.EMBED_TITLE), colour=COLOUR, description=_fit(lines, EXPORT_HINT))

@@ -249,7 +249,7 @@ async def test_history_names_the_debate_a_vote_was_cast_in_as_the_bot_numbers_de
     did = debate_id(message)
     await reply_to(await fake.click(member, message, f"debate:vote:{did}:0"))
     description = (await run(fake, member, "history")).embeds[0]["description"]
-    assert description.endswith(f"**Tax the rich**: **Yes** (vote in debate #{did})")
+    assert description.endswith(f"**Tax the rich**: **Yes** (vote in Debate #{did})")  # named as /debate names it
 
 
 async def test_another_members_private_history_is_refused(fake, member):

@@ -26,7 +26,9 @@ from dotenv import load_dotenv
 
 from core.debates import DebateRepo
 from core.errors import BotError
-from core.library import Library, SearchResult, check_limit
+from core.library import Library
+from core.passage_records import SearchResult
+from core.passage_search import check_limit
 from core.services import open_services
 from core.settings import TOKEN_HELP, Settings
 from core.store import Store

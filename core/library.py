@@ -1,4 +1,6 @@
-"""The essay library: essays in the database, kept in step with the seeds folder, and searched.
+"""The essay library: essays in the database, kept in step with the seeds folder, listed and read per server.
+
+Searching it is `core.passage_search`'s job; the library owns the search and keeps its vocabulary current.
 
 Syncing compares each file's content hash with the stored one, so only changed essays are re-indexed; a restart
 with a thousand unchanged essays touches none of them.
@@ -7,39 +9,27 @@ with a thousand unchanged essays touches none of them.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import sqlite3
 from collections import Counter
-from collections.abc import Awaitable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
 from rapidfuzz import fuzz, process
 
 from .errors import Conflict, InvalidInput, NotFound
 from .essays import MAX_SLUG, PARSER_VERSION, Essay, LoadProblem, load_folder, parse_essay
 from .meaning.vectors import PassageVectors
-from .search import (CANDIDATES, MEANING_MIN_WORDS, RETRIEVAL_BUDGET, Candidate, index_text, plan_query,
-                     quotes_a_passage, rank, score_words)
+from .passage_records import PASSAGE_SELECT, PassageRecord, SearchResult, echo, passage_record, visible_to
+from .passage_search import MAX_RESULTS, PassageSearch
+from .search import index_text
 from .store import MAX_ROWID, Store
 from .text import fold
 from .vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
-MAX_QUERY = 300
-# A query whose words are all very common scores only the newest this-many passages holding them (BM25 costs
-# a couple of microseconds a passage); rarer words never come near it.
-RANK_CAP = 2500
 # Essays indexed per transaction at start-up: FTS5 writes one index segment per transaction.
 BATCH_PASSAGES = 5000
-MAX_RESULTS = 25
-# /compare wants each essay's best passage, not the best passages overall: it re-ranks each essay's best few by
-# BM25, so a passage-rich essay does not crowd the others out (among the newest RANK_CAP matches, as any search).
-COMPARE_PER_ESSAY = 5
-COMPARE_CANDIDATES = 500
 
 
 @dataclass(frozen=True)
@@ -52,73 +42,6 @@ class EssayInfo:
     origin: str
     passages: int
     sections: int
-
-
-def clean_query(query: str) -> str:
-    """The query with its whitespace tidied; InvalidInput if it is empty or too long to be a search."""
-    query = " ".join(query.split())
-    if not query:
-        raise InvalidInput("Type a few words to search for.")
-    if len(query) > MAX_QUERY:
-        raise InvalidInput(f"That search is too long: keep it under {MAX_QUERY} characters.")
-    return query
-
-
-def check_limit(limit: int) -> None:
-    if not 1 <= limit <= MAX_RESULTS:
-        raise InvalidInput(f"Ask for between 1 and {MAX_RESULTS} results.")
-
-
-def _echo(text: str | None, limit: int = 80) -> str:
-    """Member input quoted back in an error, short enough that the sentence stays a sentence."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
-
-
-def citation(title: str, author: str, section: str, paragraph: int) -> str:
-    """'Title — Author, § Section, ¶12': how the bot cites a passage everywhere."""
-    byline = f" \u2014 {author}" if author else ""
-    where = f"\u00a7 {section}, " if section else ""
-    return f"{title}{byline}, {where}\u00b6{paragraph}"
-
-
-@dataclass(frozen=True)
-class PassageRecord:
-    """A passage with everything needed to cite it."""
-    key: str
-    essay_slug: str
-    title: str
-    author: str
-    section: str
-    paragraph: int
-    text: str
-
-    @property
-    def citation(self) -> str:
-        return citation(self.title, self.author, self.section, self.paragraph)
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    passage_id: str
-    essay_slug: str
-    title: str
-    author: str
-    section: str
-    paragraph: int
-    score: float
-    text: str
-    matched: tuple[str, ...]
-
-    @property
-    def citation(self) -> str:
-        return citation(self.title, self.author, self.section, self.paragraph)
-
-    def to_dict(self) -> dict[str, object]:
-        data = asdict(self)
-        data["matched"] = list(self.matched)
-        data["score"] = round(self.score, 4)
-        return data
 
 
 @dataclass(frozen=True)
@@ -135,6 +58,7 @@ class Library:
         self._vocabulary: Vocabulary | None = None
         self._adding = asyncio.Lock()
         self.vectors = vectors  # None: search matches words only
+        self._search = PassageSearch(store, vectors, self.vocabulary)
 
     async def vocabulary(self) -> Vocabulary:
         if self._vocabulary is None:
@@ -214,7 +138,7 @@ class Library:
                                 publication=publication.strip())
         except InvalidInput as exc:
             raise InvalidInput(f"That file can't be added: {exc.message}.") from None
-        visible, params = _visible(guild_id)
+        visible, params = visible_to(guild_id)
         # One at a time: two uploads checked at once could take one slug, the second replacing the first.
         async with self._adding:
             duplicate = await self._store.fetchone(
@@ -300,7 +224,7 @@ class Library:
     # Reading methods take the server (`guild`) whose view of the library to use; None means every essay.
 
     async def essays(self, *, guild: int | None = None) -> list[EssayInfo]:
-        visible, params = _visible(guild)
+        visible, params = visible_to(guild)
         rows = await self._store.fetchall(
             "SELECT e.slug, e.title, e.author, e.publication, e.year, e.origin, COUNT(p.id) AS passages,"
             " COUNT(DISTINCT p.section) AS sections FROM essays e LEFT JOIN passages p ON p.essay_id = e.id"
@@ -311,10 +235,10 @@ class Library:
         for info in await self.essays(guild=guild):
             if info.slug == slug:
                 return info
-        raise NotFound(f"There is no essay '{_echo(slug)}' in the library.")
+        raise NotFound(f"There is no essay '{echo(slug)}' in the library.")
 
     async def counts(self, *, guild: int | None = None) -> tuple[int, int]:
-        visible, params = _visible(guild)
+        visible, params = visible_to(guild)
         row = await self._store.fetchone(
             f"SELECT COUNT(DISTINCT e.id), COUNT(p.id) FROM essays e LEFT JOIN passages p ON p.essay_id = e.id"
             f" WHERE {visible}", params)
@@ -325,143 +249,42 @@ class Library:
         return None if self.vectors is None else await self.vectors.progress()
 
     async def passages(self, slug: str, *, section: str | None = None, guild: int | None = None) -> list[PassageRecord]:
-        visible, params = _visible(guild)
+        visible, params = visible_to(guild)
         rows = await self._store.fetchall(
-            _PASSAGE_SELECT + f" WHERE e.slug = ? AND (? IS NULL OR p.section = ?) AND {visible} ORDER BY p.paragraph",
+            PASSAGE_SELECT + f" WHERE e.slug = ? AND (? IS NULL OR p.section = ?) AND {visible} ORDER BY p.paragraph",
             (slug, section, section, *params))
         if not rows:
             await self.essay(slug, guild=guild)
-            raise NotFound(f"That essay has no section called '{_echo(section)}'.")
-        return [_record(row) for row in rows]
+            raise NotFound(f"That essay has no section called '{echo(section)}'.")
+        return [passage_record(row) for row in rows]
 
     async def passage(self, key: str, *, guild: int | None = None) -> PassageRecord:
         slug, _, number = key.rpartition(":")
         # ASCII digits only ("²" is a digit to Python), and no number SQLite cannot hold.
         if not slug or not (number.isascii() and number.isdigit()) or int(number) > MAX_ROWID:
-            raise InvalidInput(f"'{_echo(key)}' is not a passage id (they look like essay-slug:12).")
-        visible, params = _visible(guild)
-        row = await self._store.fetchone(_PASSAGE_SELECT + f" WHERE e.slug = ? AND p.paragraph = ? AND {visible}",
+            raise InvalidInput(f"'{echo(key)}' is not a passage id (they look like essay-slug:12).")
+        visible, params = visible_to(guild)
+        row = await self._store.fetchone(PASSAGE_SELECT + f" WHERE e.slug = ? AND p.paragraph = ? AND {visible}",
                                          (slug, int(number), *params))
         if row is None:
-            raise NotFound(f"There is no passage {_echo(key)} in the library.")
-        return _record(row)
+            raise NotFound(f"There is no passage {echo(key)} in the library.")
+        return passage_record(row)
 
     async def context(self, key: str, *, around: int = 1, guild: int | None = None) -> list[PassageRecord]:
         """The passage with up to `around` paragraphs before and after it."""
         centre = await self.passage(key, guild=guild)
         rows = await self._store.fetchall(
-            _PASSAGE_SELECT + " WHERE e.slug = ? AND p.paragraph BETWEEN ? AND ? ORDER BY p.paragraph",
+            PASSAGE_SELECT + " WHERE e.slug = ? AND p.paragraph BETWEEN ? AND ? ORDER BY p.paragraph",
             (centre.essay_slug, centre.paragraph - around, centre.paragraph + around))
-        return [_record(row) for row in rows]
+        return [passage_record(row) for row in rows]
 
     async def search(self, query: str, *, essay: str | None = None, limit: int = 5,
                      guild: int | None = None) -> list[SearchResult]:
-        query = clean_query(query)
-        check_limit(limit)
-        return await self._results((await self._ranked(query, essay, guild, CANDIDATES, limit))[:limit])
-
-    async def _ranked(self, query: str, essay: str | None, guild: int | None, pool: int,
-                      wanted: int, per_essay: int | None = None) -> list[Candidate]:
-        """Up to `pool` passages for the query that this server sees, best first (at most `per_essay` of each
-        essay, if given); a strict retrieval that finds fewer than `wanted` gives way to a looser one."""
-        essay_id = None
-        if essay is not None:
-            visible, params = _visible(guild)
-            row = await self._store.fetchone(f"SELECT e.id FROM essays e WHERE e.slug = ? AND {visible}",
-                                             (essay, *params))
-            if row is None:
-                raise NotFound(f"There is no essay '{_echo(essay)}' in the library.")
-            essay_id = row["id"]
-        plan = plan_query(query, await self.vocabulary())
-        if not plan.groups:
-            return []
-        hidden = await self._hidden_essay_ids(guild) if guild is not None else set()
-        rows: list[sqlite3.Row] = []
-        for fts_query in plan.fts_queries(RETRIEVAL_BUDGET):
-            rows = await self._candidates(fts_query, essay_id, pool, hidden, per_essay)
-            if len(rows) >= wanted:
-                break
-        candidates = [Candidate(row["id"], row["essay_id"], row["score"], row["body"]) for row in rows]
-        # Questions and claims are weighed by meaning too, the query being encoded on another core meanwhile;
-        # names, keywords and the text quoted back (typos and all) are not: their words say which passage it is.
-        meaning = (asyncio.ensure_future(self.vectors.encode_query(query))
-                   if self.vectors is not None and candidates and plan.word_count >= MEANING_MIN_WORDS
-                   and not quotes_a_passage(plan, candidates) else None)
-        score_words(plan, candidates)
-        if meaning is not None:
-            await self._weigh_meaning(candidates, meaning)
-        return rank(candidates, diversify=essay_id is None)
-
-    async def _results(self, ranked: list[Candidate]) -> list[SearchResult]:
-        details = await self._records_by_id([c.passage_id for c in ranked])
-        return [
-            SearchResult(
-                passage_id=details[c.passage_id].key, essay_slug=details[c.passage_id].essay_slug,
-                title=details[c.passage_id].title, author=details[c.passage_id].author,
-                section=details[c.passage_id].section, paragraph=details[c.passage_id].paragraph,
-                score=c.score, text=details[c.passage_id].text, matched=c.matched)
-            for c in ranked
-        ]
-
-    async def _weigh_meaning(self, candidates: list[Candidate], query_vector: Awaitable[np.ndarray]) -> None:
-        """Give each candidate its closeness of meaning to the query, if every one of them has a vector yet."""
-        stored = await self.vectors.of([c.passage_id for c in candidates])
-        vector = await query_vector
-        if stored is not None:
-            for candidate, closeness in zip(candidates, stored @ vector):
-                candidate.meaning = float(closeness)
-
-    async def _candidates(self, fts_query: str, essay_id: int | None, pool: int, hidden: set[int],
-                          per_essay: int | None) -> list[sqlite3.Row]:
-        """The best `pool` passages by BM25 (at most `per_essay` of each essay, if given), leaving out the `hidden`
-        essays before choosing, and scoring at most RANK_CAP matching passages (the newest) for common words."""
-        low, high = 0, MAX_ROWID
-        if essay_id is not None:
-            low, high = await self._store.fetchone("SELECT MIN(id), MAX(id) FROM passages WHERE essay_id = ?",
-                                                   (essay_id,))
-        # Only a server that does not see every essay pays for looking up each match's essay.
-        join, seen, unseen = "", "", ()
-        if hidden:
-            join = " JOIN passages q ON q.id = passage_index.rowid"
-            seen, unseen = " AND q.essay_id NOT IN (SELECT value FROM json_each(?))", (json.dumps(sorted(hidden)),)
-        matches = f"FROM passage_index{join} WHERE passage_index MATCH ? AND passage_index.rowid BETWEEN ? AND ?{seen}"
-        try:
-            row = await self._store.fetchone(f"SELECT passage_index.rowid {matches} ORDER BY passage_index.rowid DESC LIMIT 1 OFFSET ?",
-                                             (fts_query, low, high, *unseen, RANK_CAP))
-            window = (fts_query, row[0] if row else low, high, *unseen)
-            if per_essay is None:
-                return await self._store.fetchall(
-                    f"SELECT c.id, c.score, p.essay_id, p.body FROM (SELECT passage_index.rowid AS id, bm25(passage_index) AS score"
-                    f" {matches} ORDER BY score LIMIT ?) c JOIN passages p ON p.id = c.id"
-                    " WHERE ? IS NULL OR p.essay_id = ?", (*window, pool, essay_id, essay_id))
-            return await self._store.fetchall(
-                "SELECT id, score, essay_id, body FROM (SELECT c.id, c.score, p.essay_id, p.body, ROW_NUMBER() OVER"
-                " (PARTITION BY p.essay_id ORDER BY c.score) AS place FROM (SELECT passage_index.rowid AS id,"
-                f" bm25(passage_index) AS score {matches}) c JOIN passages p ON p.id = c.id)"
-                " WHERE place <= ? ORDER BY score LIMIT ?", (*window, per_essay, pool))
-        except sqlite3.OperationalError:
-            log.exception("full-text query failed (%d characters; what members type is not logged)", len(fts_query))
-            return []
-
-    async def _hidden_essay_ids(self, guild: int) -> set[int]:
-        """Essays this server does not see: other servers' uploads and the bundled essays it removed."""
-        visible, params = _visible(guild)
-        rows = await self._store.fetchall(f"SELECT e.id FROM essays e WHERE NOT {visible}", params)
-        return {row["id"] for row in rows}
+        return await self._search.search(query, essay=essay, limit=limit, guild=guild)
 
     async def best_per_essay(self, topic: str, *, guild: int | None = None, essays: int = MAX_RESULTS,
                              at_least: int = 0) -> list[SearchResult]:
-        """The most relevant passage of each essay (up to `essays` of them), best first, then the next best
-        passages if that makes fewer than `at_least`. Ranks more candidates than a search, so that essays behind
-        a few passage-rich ones still get their say."""
-        ranked = await self._ranked(clean_query(topic), None, guild, COMPARE_CANDIDATES, MAX_RESULTS,
-                                    per_essay=COMPARE_PER_ESSAY)
-        best: dict[int, Candidate] = {}
-        for candidate in ranked:
-            best.setdefault(candidate.essay_id, candidate)
-        picked = list(best.values())[:essays]
-        extra = [c for c in ranked if c not in picked][: max(0, at_least - len(picked))]
-        return await self._results(picked + extra)
+        return await self._search.best_per_essay(topic, guild=guild, essays=essays, at_least=at_least)
 
     async def find_titles(self, text: str, *, limit: int = 25, guild: int | None = None) -> list[EssayInfo]:
         """Essays whose title or slug matches what was typed so far, best first (for autocomplete)."""
@@ -472,31 +295,6 @@ class Library:
         best = process.extract(fold(text), choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=50)
         by_slug = {info.slug: info for info in essays}
         return [by_slug[slug] for _, _, slug in best]
-
-    async def _records_by_id(self, ids: list[int]) -> dict[int, PassageRecord]:
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = await self._store.fetchall(_PASSAGE_SELECT.replace("SELECT", "SELECT p.id AS pid,", 1)
-                                          + f" WHERE p.id IN ({marks})", ids)
-        return {row["pid"]: _record(row) for row in rows}
-
-
-def _visible(guild: int | None) -> tuple[str, tuple[int | None, ...]]:
-    """SQL over `essays e` for "this server sees this essay", and its parameters."""
-    return ("(? IS NULL OR (e.origin = 'upload' AND (e.guild_id IS NULL OR e.guild_id = ?))"
-            " OR (e.origin = 'folder' AND NOT EXISTS (SELECT 1 FROM hidden_essays h"
-            " WHERE h.guild_id = ? AND h.slug = e.slug)))", (guild, guild, guild))
-
-
-_PASSAGE_SELECT = ("SELECT e.slug, e.title, e.author, p.section, p.paragraph, p.text"
-                   " FROM passages p JOIN essays e ON e.id = p.essay_id")
-
-
-def _record(row: sqlite3.Row) -> PassageRecord:
-    return PassageRecord(key=f"{row['slug']}:{row['paragraph']}", essay_slug=row["slug"], title=row["title"],
-                         author=row["author"], section=row["section"], paragraph=row["paragraph"], text=row["text"])
-
 
 def _noting(problem: LoadProblem, note: str) -> LoadProblem:
     return LoadProblem(problem.source, f"{problem.reason}; {note}")

@@ -14,7 +14,7 @@ from discord.ext import commands
 from core.debates import (MAX_MOTION, MAX_OUTCOME, Accepts, Debate, Format, build_spec, export_csv,
                           parse_duration)
 from core.errors import BotError, InvalidInput
-from core.library import SearchResult
+from core.passage_records import SearchResult
 
 from ..utils import limits
 from ..utils.checks import organizers_only, visible_channels

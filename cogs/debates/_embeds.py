@@ -10,7 +10,7 @@ import discord
 
 from core.debates import OXFORD_OPTIONS, ROUND_NAMES, Debate, DebateClosed, Format, Results, RoleRequired, Tally
 from core.errors import Conflict, Forbidden
-from core.library import SearchResult
+from core.passage_records import SearchResult
 
 from ..utils import limits
 from ..utils.limits import cap

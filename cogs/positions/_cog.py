@@ -14,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from core.errors import BotError, Forbidden, InvalidInput, NotFound
-from core.library import PassageRecord
+from core.passage_records import PassageRecord
 from core.positions import (SCALE, Topic, ballots_csv, clean_reason, clean_topic_name, member_csv, member_json,
                             render_timeline, report_csv, topics_for_stance)
 from core.text import fold

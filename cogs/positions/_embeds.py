@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import discord
 
-from core.library import PassageRecord
+from core.passage_records import PassageRecord
 from core.positions import MIN_GROUP, Breakdown, Entry, Summary, TopicCount
 
 from ..utils import limits

@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from core.errors import InvalidInput
-from core.library import MAX_QUERY, clean_query
+from core.passage_search import MAX_QUERY, clean_query
 from core.text import query_from_message
 
 from ..utils.checks import ensure_member_may_post

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 
 import discord
 
-from core.library import EssayInfo, PassageRecord, SearchResult
+from core.library import EssayInfo
+from core.passage_records import PassageRecord, SearchResult
 from core.text import fold, pieces
 
 from ..utils import limits

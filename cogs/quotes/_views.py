@@ -8,7 +8,8 @@ from collections.abc import Sequence
 import discord
 
 from core.errors import NotFound
-from core.library import Library, PassageRecord, SearchResult
+from core.library import Library
+from core.passage_records import PassageRecord, SearchResult
 
 from ..utils import limits
 from ..utils.checks import ensure_member_may_post

@@ -14,7 +14,7 @@ from cogs.debates._embeds import (build_list_embed, build_passage_embeds, build_
 from cogs.utils import limits
 from core.debates import DebateClosed, DebateRepo, Format, RoleRequired, build_spec
 from core.errors import Conflict, Forbidden
-from core.library import SearchResult
+from core.passage_records import SearchResult
 
 
 def passage(n: int, *, title: int = 200, author: int = 100, section: int = 3000, text: int = 5000) -> SearchResult:

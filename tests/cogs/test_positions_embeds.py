@@ -11,7 +11,7 @@ import pytest
 from cogs.positions._embeds import (bars, build_history_embed, build_mine_embed, build_summary_embed,
                                     build_topics_embed, cited)
 from cogs.utils import limits
-from core.library import PassageRecord
+from core.passage_records import PassageRecord
 from core.positions import SCALE, Entry, Topic, TopicCount
 from core.positions._privacy import breakdown
 from core.positions._summary import summarize

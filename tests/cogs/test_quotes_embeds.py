@@ -7,7 +7,8 @@ import pytest
 from cogs.quotes._embeds import (build_compare_embed, build_context_embed, build_library_pages,
                                  build_posted_quote_embed, build_reading_pages, build_result_embed, highlight,
                                  quoted)
-from core.library import EssayInfo, PassageRecord, SearchResult
+from core.library import EssayInfo
+from core.passage_records import PassageRecord, SearchResult
 
 LONG = "Long " * 60  # 300 characters
 

@@ -28,7 +28,7 @@ from core.debates import DebateRepo
 from core.errors import BotError
 from core.library import Library
 from core.passage_records import SearchResult
-from core.passage_search import check_limit
+from core.passage_search import MAX_RESULTS
 from core.services import open_services
 from core.settings import TOKEN_HELP, Settings
 from core.store import Store
@@ -135,15 +135,18 @@ async def search_command(settings: Settings, query: str | None, essay: str | Non
     async with open_services(settings) as services:
         await encode_for_meaning(services.library)
         if query is None:
-            # Options that are wrong for every line fail the batch once, before reading it.
-            check_limit(limit)
+            # An essay that does not exist fails the batch once, before reading it (argparse checked --limit).
             if essay is not None:
                 await services.library.essay(essay)
             return await search_lines(services.library, essay, limit)
         results = await services.library.search(query, essay=essay, limit=limit)
+        respelled = await services.library.respellings(query)
     if as_json:
         print(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
-    elif not results:
+        return 0
+    if respelled:
+        print(respelled + "\n")
+    if not results:
         print("No passages match; try fewer or other words.")
     else:
         print("\n".join(format_result(rank, r) for rank, r in enumerate(results, 1)))
@@ -243,19 +246,30 @@ async def no_token_demo(settings: Settings) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bot.py", description="The chapter discussion bot.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("run", help="run the bot (the default)")
-    search = commands.add_parser("search", help="search the essays")
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+
+    command("run", "run the bot (the default); needs DISCORD_TOKEN")
+    search = command("search", "search the essays and print cited passages")
     search.add_argument("query", nargs="?", help="what to look for; omit to read one query per line from stdin")
-    search.add_argument("--essay", metavar="SLUG", help="search only this essay")
-    search.add_argument("--limit", type=int, default=5, metavar="N", help="how many passages (default 5)")
+    search.add_argument("--essay", metavar="SLUG", help="search only this essay (see: bot.py essays)")
+    search.add_argument("--limit", type=_result_count, default=5, metavar="N",
+                        help=f"how many passages, 1 to {MAX_RESULTS} (default 5)")
     search.add_argument("--json", action="store_true", help="print JSON instead of text")
-    essays = commands.add_parser("essays", help="list the essay library")
+    essays = command("essays", "list the essay library")
     essays.add_argument("--json", action="store_true", help="print JSON instead of text")
-    commands.add_parser("check", help="validate settings, essays and the database")
-    commands.add_parser("sync", help="publish slash commands to every server")
-    backup = commands.add_parser("backup", help="copy the database safely while the bot runs")
+    command("check", "validate settings, essays and the database; exits non-zero on any problem")
+    command("sync", "publish the slash commands to every server; needs DISCORD_TOKEN")
+    backup = command("backup", "copy the database safely, even while the bot runs, without upgrading it")
     backup.add_argument("path", type=Path, help="where to write the copy")
     return parser
+
+
+def _result_count(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_RESULTS:
+        raise argparse.ArgumentTypeError(f"give a number from 1 to {MAX_RESULTS}, not '{text}'")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -282,6 +282,9 @@ class Library:
                      guild: int | None = None) -> list[SearchResult]:
         return await self._search.search(query, essay=essay, limit=limit, guild=guild)
 
+    async def respellings(self, query: str) -> str | None:
+        return await self._search.respellings(query)
+
     async def best_per_essay(self, topic: str, *, guild: int | None = None, essays: int = MAX_RESULTS,
                              at_least: int = 0) -> list[SearchResult]:
         return await self._search.best_per_essay(topic, guild=guild, essays=essays, at_least=at_least)

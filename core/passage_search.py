@@ -8,7 +8,7 @@ import asyncio
 import json
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 import numpy as np
 
@@ -43,6 +43,15 @@ def clean_query(query: str) -> str:
     return query
 
 
+def describe_respellings(respelled: Sequence[tuple[str, Sequence[str]]]) -> str | None:
+    """A sentence telling the member which of their words no essay uses, and what was searched instead."""
+    if not respelled:
+        return None
+    typed = " or ".join(f"\u201c{word}\u201d" for word, _ in respelled)
+    searched = ", ".join(f"\u201c{s}\u201d" for s in dict.fromkeys(s for _, spellings in respelled for s in spellings))
+    return f"No essay uses {typed}" + (f"; searched for {searched} instead." if searched else ".")
+
+
 def check_limit(limit: int) -> None:
     if not 1 <= limit <= MAX_RESULTS:
         raise InvalidInput(f"Ask for between 1 and {MAX_RESULTS} results.")
@@ -62,6 +71,10 @@ class PassageSearch:
         query = clean_query(query)
         check_limit(limit)
         return await self._results((await self._ranked(query, essay, guild, CANDIDATES, limit))[:limit])
+
+    async def respellings(self, query: str) -> str | None:
+        """What `describe_respellings` says of this query's words, or None when the essays use them all."""
+        return describe_respellings(plan_query(clean_query(query), await self._vocabulary()).respelled)
 
     async def best_per_essay(self, topic: str, *, guild: int | None = None, essays: int = MAX_RESULTS,
                              at_least: int = 0) -> list[SearchResult]:

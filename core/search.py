@@ -70,6 +70,9 @@ class QueryPlan:
     phrase: str
     groups: tuple[TermGroup, ...]
     weights: tuple[float, ...]
+    # Words no essay uses in any form, each with the spellings searched in its place (maybe none), in query order:
+    # a member should know that "rent" found "tent" rather than rent.
+    respelled: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def word_count(self) -> int:
@@ -103,6 +106,7 @@ def plan_query(query: str, vocabulary: Vocabulary) -> QueryPlan:
     keep_all = all(t in STOPWORDS for t in tokens)
     meant = acronyms(query)
     groups: list[TermGroup] = []
+    respelled: list[tuple[str, tuple[str, ...]]] = []
     for index, word in enumerate(tokens):
         if word in STOPWORDS and not keep_all and word not in meant:
             continue
@@ -115,8 +119,12 @@ def plan_query(query: str, vocabulary: Vocabulary) -> QueryPlan:
         else:
             alternatives += vocabulary.corrections(word)
             alternatives += _split_compound(word, vocabulary)
+            # "strategy" where the essays say only "strategies": too far apart to be a typo, yet the same word.
+            alternatives += sorted(vocabulary.forms(word) - {word}, key=vocabulary.df, reverse=True)[:1]
         if index + 1 < len(tokens) and (word + tokens[index + 1]) in vocabulary:
             alternatives.append(word + tokens[index + 1])
+        if word not in vocabulary and vocabulary.forms(word) == {word}:
+            respelled.append((word, tuple(dict.fromkeys(alternatives))))
         if alternatives:
             alternatives = list(dict.fromkeys(alternatives))
             forms = frozenset().union(*(vocabulary.forms(piece) for alt in alternatives for piece in alt.split()))
@@ -125,7 +133,7 @@ def plan_query(query: str, vocabulary: Vocabulary) -> QueryPlan:
             groups.append(TermGroup(word, tuple(alternatives), df, forms))
     total = max(vocabulary.passages, 1)
     weights = tuple(_idf(min(max(vocabulary.df(a) for a in g.alternatives), total), total) for g in groups)
-    return QueryPlan(phrase=" ".join(tokens), groups=tuple(groups), weights=weights)
+    return QueryPlan(phrase=" ".join(tokens), groups=tuple(groups), weights=weights, respelled=tuple(respelled))
 
 
 def _idf(df: int, total: int) -> float:

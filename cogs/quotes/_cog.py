@@ -13,7 +13,7 @@ from core.passage_search import MAX_QUERY, clean_query
 from core.text import query_from_message
 
 from ..utils.checks import ensure_member_may_post
-from ..utils.limits import cap
+from ..utils.limits import CONTENT, cap
 from ._autocomplete import essay_choices, resolve_essay
 from ._embeds import build_compare_embed
 from ._views import ContextButton, QuoteBrowser
@@ -68,18 +68,23 @@ class Quotes(commands.Cog):
         query = query_from_message("\n".join(said), MAX_QUERY)
         if not query:
             raise InvalidInput("That message has no text to search the essays for.")
-        await self._answer(interaction, query, essay=None, count=3)
+        await self._answer(interaction, query, essay=None, count=3, typed=False)
 
-    async def _answer(self, interaction: discord.Interaction, query: str, *, essay: str | None, count: int) -> None:
+    async def _answer(self, interaction: discord.Interaction, query: str, *, essay: str | None, count: int,
+                      typed: bool = True) -> None:
+        """`typed`: the member wrote the query, so they are told which of its words no essay uses (a message
+        searched with Find passages would list every rare word in it)."""
         query = clean_query(query)  # before deferring, so a bad query gets an immediate one-line answer
         await interaction.response.defer(ephemeral=True, thinking=True)
         results = await self.library.search(query, essay=essay, limit=count, guild=interaction.guild_id)
         log.info("search in guild %s: %d results", interaction.guild_id, len(results))
+        respelled = cap(await self.library.respellings(query) or "", CONTENT // 2) if typed else ""
         if not results:
-            await interaction.followup.send(NO_RESULTS.format(query=cap(query, 100)), ephemeral=True)
+            text = NO_RESULTS.format(query=cap(query, 100))
+            await interaction.followup.send(f"{respelled}\n{text}" if respelled else text, ephemeral=True)
             return
         view = QuoteBrowser(interaction, self.library, results, cap(query, 100))
-        await interaction.followup.send(embed=view.embed(), view=view, ephemeral=True)
+        await interaction.followup.send(respelled or None, embed=view.embed(), view=view, ephemeral=True)
 
     @app_commands.command()
     @app_commands.guild_only()

@@ -26,10 +26,24 @@ def test_index_keeps_words_in_order_then_compounds_written_as_one():
 
 
 @pytest.mark.parametrize(
+    ("query", "respelled"),
+    [
+        ("capital interest", ()),                                        # every word as typed
+        ("intrest capitol", (("intrest", ("interest",)),)),              # capitol is used, if rarely
+        ("the xqzzy revolution", (("xqzzy", ()),)),                      # nothing close: said, not searched
+        ("capitals and strategy", ()),                                   # another form of a known word
+    ],
+)
+def test_the_plan_names_words_no_essay_uses_with_what_it_searches_instead(query: str, respelled: tuple):
+    assert plan_query(query, VOCABULARY).respelled == respelled
+
+
+@pytest.mark.parametrize(
     ("query", "word", "expected"),
     [
         ("intrest", "intrest", ("interest",)),          # unknown word: corrected
         ("strategys", "strategys", ("strategies",)),
+        ("strategy", "strategy", ("strategies",)),       # too far for a typo, yet another form of the word
         ("capitol", "capitol", ("capitol", "capital")),  # rare word next to a frequent spelling: both
         ("mileu", "mileu", ("milieu",)),
         ("counterrevolution", "counterrevolution", ("counter revolution",)),  # joined compound split

@@ -38,6 +38,8 @@ async def test_quote_shows_the_passage_with_matched_words_bold_and_a_citation(fa
     embed = message.embeds[0]
     assert embed["title"].startswith("Result 1 of ")
     assert "**double** **trauma** of **nationalist** **exclusion**" in embed["description"]
+    assert message.content == ("No essay uses \u201cdubble\u201d or \u201cexlusion\u201d;"
+                               " searched for \u201cdouble\u201d, \u201cexclusion\u201d instead.")
     assert "The contradictions of internationalism from above \u2014 Travis S." in embed["footer"]["text"]
     assert "\u00a7 Coalitions with transnational communities, \u00b616" in embed["footer"]["text"]
     labels = [c.get("label") for c in message.iter_components() if c["type"] == 2]
@@ -47,6 +49,7 @@ async def test_quote_shows_the_passage_with_matched_words_bold_and_a_citation(fa
 async def test_count_limits_the_results_and_arrows_move_through_them(fake: FakeDiscord, member: Member):
     message = await search(fake, member, "China", count=2)
     assert message.embeds[0]["title"].startswith("Result 1 of 2")
+    assert not message.content  # every word as typed: nothing to explain
     assert message.button(label="\u25c0")["disabled"] is True
     _, response = await press(fake, member, message, "\u25b6")
     assert response.type == 7 and response.embeds[0]["title"].startswith("Result 2 of 2")
@@ -107,7 +110,8 @@ async def test_post_in_a_thread_quotes_there_without_opening_another(fake: FakeD
 async def test_no_results_is_one_ephemeral_line_without_an_embed(fake: FakeDiscord, member: Member):
     message = await search(fake, member, "zzzz qqqq")
     assert message.embeds == [] and message.components == []
-    assert "No passages match" in message.content
+    said, no_match = message.content.split("\n")
+    assert said == "No essay uses \u201czzzz\u201d or \u201cqqqq\u201d." and no_match.startswith("No passages match")
 
 
 @pytest.mark.parametrize(("options", "sentence"), [
@@ -139,6 +143,7 @@ async def test_find_passages_backs_a_members_message_with_the_essays(fake: FakeD
     message = await ix.message()
     assert message.ephemeral and message.embeds[0]["title"].startswith("Result 1 of 3")
     assert "Kayap" in message.embeds[0]["description"]
+    assert not message.content  # a message's rare words are not the member's typos: no spelling note
     assert message.button(label="Post here")
 
 

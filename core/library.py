@@ -145,7 +145,8 @@ class Library:
                 f"SELECT e.slug FROM essays e WHERE (e.slug = ? OR lower(e.title) = lower(?)) AND {visible}",
                 (essay.slug, essay.title, *params))
             if duplicate is not None:
-                raise Conflict(f"An essay with that title is already in the library ({duplicate['slug']}).")
+                raise Conflict(f"An essay with that title is already in the library ({duplicate['slug']}): give this one"
+                               " another title, or remove the old one first with /essay remove.")
             essay = await self._free_slug(essay)
             await self._write_essays([essay], origin="upload", raw=raw, guild_id=guild_id, added_by=added_by)
         return await self.essay(essay.slug, guild=guild_id)

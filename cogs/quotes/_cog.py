@@ -21,6 +21,7 @@ from ._views import ContextButton, QuoteBrowser
 log = logging.getLogger(__name__)
 
 NO_RESULTS = "No passages match \u201c{query}\u201d. Try fewer words, or other ones."
+NO_RESULTS_IN_ESSAY = " Or leave `essay` empty to search every essay."
 
 
 class Quotes(commands.Cog):
@@ -80,7 +81,7 @@ class Quotes(commands.Cog):
         log.info("search in guild %s: %d results", interaction.guild_id, len(results))
         respelled = cap(await self.library.respellings(query) or "", CONTENT // 2) if typed else ""
         if not results:
-            text = NO_RESULTS.format(query=cap(query, 100))
+            text = NO_RESULTS.format(query=cap(query, 100)) + (NO_RESULTS_IN_ESSAY if essay else "")
             await interaction.followup.send(f"{respelled}\n{text}" if respelled else text, ephemeral=True)
             return
         view = QuoteBrowser(interaction, self.library, results, cap(query, 100))

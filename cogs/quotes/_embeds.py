@@ -76,7 +76,7 @@ def build_result_embed(result: SearchResult, *, index: int, total: int, query: s
         description=cap("\n\n".join(parts), limits.EMBED_DESCRIPTION),
         colour=COLOUR,
     )
-    embed.set_footer(text=cap(f"{result.citation} \u00b7 {result.passage_id}", limits.EMBED_FOOTER))
+    embed.set_footer(text=cap(f"{result.citation} \u00b7 id {result.passage_id}", limits.EMBED_FOOTER))
     return embed
 
 
@@ -84,7 +84,7 @@ def build_posted_quote_embed(passage: PassageRecord) -> discord.Embed:
     """A quote posted publicly in a discussion: the passage with its citation."""
     embed = discord.Embed(description=quoted(passage.text, (), limits.EMBED_DESCRIPTION - 100), colour=COLOUR)
     embed.set_author(name=cap(passage.title, limits.EMBED_AUTHOR))
-    embed.set_footer(text=cap(f"{passage.citation} \u00b7 {passage.key}", limits.EMBED_FOOTER))
+    embed.set_footer(text=cap(f"{passage.citation} \u00b7 id {passage.key}", limits.EMBED_FOOTER))
     return embed
 
 

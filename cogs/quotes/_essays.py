@@ -59,7 +59,8 @@ class Essays(commands.GroupCog, group_name="essay"):
             start = next((n for n, (name, _) in enumerate(pages) if name.casefold()[: limits.CHOICE_NAME] == wanted),
                          None)
             if start is None:
-                raise InvalidInput(f"That essay has no section called \u201c{section[:100]}\u201d.")
+                raise InvalidInput(f"That essay has no section called \u201c{section[:100]}\u201d;"
+                                   " pick one from the list as you type.")
         await self._send_pages(interaction, [embed for _, embed in pages], start)
 
     @read.autocomplete("essay")

@@ -57,7 +57,7 @@ async def test_section_autocomplete_follows_the_chosen_essay(fake: FakeDiscord, 
 
 async def test_read_an_unknown_section_says_so(fake: FakeDiscord, member: Member):
     response = await (await fake.slash(member, "essay read", essay=BUILDING, section="Appendix")).response()
-    assert response.ephemeral and "no section called" in response.content
+    assert response.ephemeral and "no section called" in response.content and "pick one" in response.content
 
 
 async def test_an_organizer_adds_an_essay_that_is_searchable_at_once(fake: FakeDiscord, organizer: Member):
@@ -94,7 +94,7 @@ async def test_an_uploaded_essay_posts_without_pinging_anyone(fake: FakeDiscord,
     ("essay.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
     ("essay.txt", "Caf\xe9 cr\xe8me".encode("latin-1"), "not UTF-8"),
     ("essay.txt", b"x" * 1_000_001, "over 1 MB"),
-    ("essay.md", b"Some text.\n", "already in the library"),
+    ("essay.md", b"Some text.\n", "already in the library (building-international-socialism-in-a-new-era): give"),
 ])
 async def test_bad_uploads_get_one_sentence_and_change_nothing(fake: FakeDiscord, organizer: Member, filename,
                                                                data, sentence):

@@ -41,7 +41,7 @@ async def test_quote_shows_the_passage_with_matched_words_bold_and_a_citation(fa
     assert message.content == ("No essay uses \u201cdubble\u201d or \u201cexlusion\u201d;"
                                " searched for \u201cdouble\u201d, \u201cexclusion\u201d instead.")
     assert "The contradictions of internationalism from above \u2014 Travis S." in embed["footer"]["text"]
-    assert "\u00a7 Coalitions with transnational communities, \u00b616" in embed["footer"]["text"]
+    assert embed["footer"]["text"].endswith(f"\u00a7 Coalitions with transnational communities, \u00b616 \u00b7 id {CONTRADICTIONS}:16")
     labels = [c.get("label") for c in message.iter_components() if c["type"] == 2]
     assert labels == ["\u25c0", "\u25b6", "Context", "Post here", "Post to new thread"]
 
@@ -74,7 +74,7 @@ async def test_post_here_quotes_publicly_credits_the_member_and_pings_no_one(fak
     assert posted.content == f"Quoted by <@{member.id}>"
     assert posted.mentions == [] and posted.mention_roles == []
     assert "double trauma of nationalist exclusion" in posted.embeds[0]["description"]
-    assert posted.embeds[0]["footer"]["text"].endswith(f"{CONTRADICTIONS}:16")
+    assert posted.embeds[0]["footer"]["text"].endswith(f"\u00b7 id {CONTRADICTIONS}:16")  # what /position set takes
     assert posted.custom_ids == [f"quote:ctx:{CONTRADICTIONS}:16"]
 
 
@@ -134,6 +134,8 @@ async def test_essay_option_narrows_results_and_autocompletes_titles(fake: FakeD
     assert len(choices) <= 25 and all(len(c["name"]) <= 100 for c in choices)
     message = await search(fake, member, "China", essay=choices[0]["value"], count=5)
     assert all("Building International Socialism" in m for m in [message.embeds[0]["footer"]["text"]])
+    elsewhere = await search(fake, member, "Kayapó", essay=choices[0]["value"])  # only the other essay has it
+    assert elsewhere.content.startswith("No passages match") and "leave `essay` empty" in elsewhere.content
 
 
 async def test_find_passages_backs_a_members_message_with_the_essays(fake: FakeDiscord, member: Member):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 import discord
 from discord import app_commands
@@ -17,6 +18,9 @@ from .errors import reply_with_error
 from .views import answer_expired_buttons
 
 log = logging.getLogger(__name__)
+
+HELP_POINTER = "I work through slash commands: type **/help** to see them all."
+MENTION_COOLDOWN = 60.0  # seconds
 
 EXTENSIONS = (  # in the order /help lists them
     "cogs.quotes",
@@ -48,6 +52,7 @@ class ChapterBot(commands.Bot):
         # itself, read them from interaction.client.services.
         self.services = services
         self._encoder: asyncio.Task[None] | None = None
+        self._pointed_to_help: dict[int, float] = {}  # channel id -> when the bot last answered a mention there
 
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:
@@ -74,7 +79,18 @@ class ChapterBot(commands.Bot):
         await super().close()
 
     async def on_message(self, message: discord.Message) -> None:
-        """Every command is a slash command: a message that mentions the bot is not one (nor an error to log)."""
+        """Every command is a slash command, so a member who @-mentions the bot is pointed to /help: at most once a
+        minute in a channel, so that a crowd (or another bot) mentioning it cannot make it flood the channel."""
+        if message.author.bot or self.user not in message.mentions:
+            return
+        now = time.monotonic()
+        if now - self._pointed_to_help.get(message.channel.id, -MENTION_COOLDOWN) < MENTION_COOLDOWN:
+            return
+        self._pointed_to_help[message.channel.id] = now
+        try:
+            await message.reply(HELP_POINTER, mention_author=False)
+        except discord.HTTPException as exc:  # no Send Messages or Read Message History there: stay quiet
+            log.info("could not answer a mention in channel %s (%s)", message.channel.id, exc.status)
 
     async def on_ready(self) -> None:
         log.info("ready as %s (id %s) in %d servers", self.user, self.user and self.user.id, len(self.guilds))

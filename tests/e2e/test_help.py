@@ -39,3 +39,21 @@ async def test_help_lists_every_synced_command_once_in_feature_order(fake: FakeD
     assert described["Apps \u2192 Find passages"].startswith("(on a message) Passages from the essays")
     assert "organizer-role" in embed["footer"]["text"]
     assert names.index("/quote") < names.index("/debate start") < names.index("/position set") < names.index("/help")
+
+
+async def test_a_member_who_mentions_the_bot_is_pointed_to_help_once_a_minute_per_channel(
+    fake: FakeDiscord, member: Member
+):
+    channel = fake.default_channel
+    asked = fake.post(member, channel, f"<@{fake.world.bot.id}> how do I find the quote on Ecuador? @everyone")
+    reply = await fake.wait_for_message(channel)
+    assert reply.content == "I work through slash commands: type **/help** to see them all."
+    assert reply.message_reference["message_id"] == str(asked.id)
+    assert reply.mentions == [] and reply.mention_roles == []  # the reply does not ping the member back
+    fake.post(member, channel, f"<@{fake.world.bot.id}> hello?")
+    fake.post(member, channel, "no mention here")
+    other = fake.world.add_channel(fake.guild, "general-2")
+    fake.post(member, other, f"<@{fake.world.bot.id}> and here?")  # another channel: answered
+    assert (await fake.wait_for_message(other)).content.startswith("I work through slash commands")
+    await (await fake.slash(member, "about")).response()
+    assert [m.id for m in fake.messages_in(channel) if m.author.id == fake.world.bot.id] == [reply.id]

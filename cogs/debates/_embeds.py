@@ -136,7 +136,7 @@ def build_passage_embeds(passages: Sequence[SearchResult]) -> list[discord.Embed
         byline = f" \u2014 {passage.author}" if passage.author else ""
         embed = discord.Embed(title=cap(f"{passage.title}{byline}", limits.EMBED_TITLE),
                               description=cap(passage.text, PASSAGE_TEXT), colour=discord.Colour.dark_grey())
-        embed.set_footer(text=cap(f"{passage.citation} \u00b7 {passage.passage_id}", PASSAGE_FOOTER))
+        embed.set_footer(text=cap(f"{passage.citation} \u00b7 id {passage.passage_id}", PASSAGE_FOOTER))
         embeds.append(embed)
     return embeds
 

@@ -50,7 +50,7 @@ def test_short_passages_share_a_message_up_to_ten_embeds():
 def test_a_passage_embed_cites_section_and_paragraph_and_names_the_passage():
     [embed] = build_passage_embeds([SearchResult("essay:7", "essay", "Title", "Author", "Part two", 7, 1.0, "Text", ())])
     assert embed.title == "Title \u2014 Author"
-    assert embed.footer.text == "Title \u2014 Author, \u00a7 Part two, \u00b67 \u00b7 essay:7"
+    assert embed.footer.text == "Title \u2014 Author, \u00a7 Part two, \u00b67 \u00b7 id essay:7"
 
 
 def test_core_refusals_are_worded_for_discord_as_timestamps_and_role_mentions():

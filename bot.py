@@ -140,12 +140,12 @@ async def search_command(settings: Settings, query: str | None, essay: str | Non
                 await services.library.essay(essay)
             return await search_lines(services.library, essay, limit)
         results = await services.library.search(query, essay=essay, limit=limit)
-        respelled = await services.library.respellings(query)
+        note = await services.library.unknown_words_note(query, results)
     if as_json:
         print(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
         return 0
-    if respelled:
-        print(respelled + "\n")
+    if note:
+        print(note + "\n")
     if not results:
         print("No passages match; try fewer or other words.")
     else:
@@ -267,8 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _result_count(text: str) -> int:
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_RESULTS:
-        raise argparse.ArgumentTypeError(f"give a number from 1 to {MAX_RESULTS}, not '{text}'")
+    if not (text.isascii() and text.isdigit() and len(text) <= 2 and 1 <= int(text) <= MAX_RESULTS):
+        raise argparse.ArgumentTypeError(f"give a number from 1 to {MAX_RESULTS}, not '{text[:10]}'")
     return int(text)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -283,8 +284,8 @@ class Library:
                      guild: int | None = None) -> list[SearchResult]:
         return await self._search.search(query, essay=essay, limit=limit, guild=guild)
 
-    async def respellings(self, query: str) -> str | None:
-        return await self._search.respellings(query)
+    async def unknown_words_note(self, query: str, results: Sequence[SearchResult]) -> str | None:
+        return await self._search.unknown_words_note(query, results)
 
     async def best_per_essay(self, topic: str, *, guild: int | None = None, essays: int = MAX_RESULTS,
                              at_least: int = 0) -> list[SearchResult]:

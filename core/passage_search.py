@@ -43,16 +43,20 @@ def clean_query(query: str) -> str:
     return query
 
 
-def describe_respellings(respelled: Sequence[tuple[str, Sequence[str]]]) -> str | None:
-    """A sentence telling the member which of their words no essay uses, and what was searched instead."""
-    if not respelled:
+def unknown_words_note(unknown_words: Sequence[tuple[str, Sequence[str]]], matched: set[str]) -> str | None:
+    """A sentence naming the typed words no essay uses, each with the spellings searched in its place that the
+    results shown did match: only those, so a server never learns a word from another server's uploads."""
+    if not unknown_words:
         return None
-    typed = " or ".join(f"\u201c{word}\u201d" for word, _ in respelled)
-    searched = ", ".join(f"\u201c{s}\u201d" for s in dict.fromkeys(s for _, spellings in respelled for s in spellings))
-    return f"No essay uses {typed}" + (f"; searched for {searched} instead." if searched else ".")
+    said = []
+    for word, spellings in unknown_words:
+        found = [s for s in spellings if matched.issuperset(s.split())]
+        searched = " (searched for " + ", ".join(f"\u201c{s}\u201d" for s in found) + ")" if found else ""
+        said.append(f"\u201c{word}\u201d{searched}")
+    return "No essay uses " + " or ".join(said) + "."
 
 
-def check_limit(limit: int) -> None:
+def _check_limit(limit: int) -> None:
     if not 1 <= limit <= MAX_RESULTS:
         raise InvalidInput(f"Ask for between 1 and {MAX_RESULTS} results.")
 
@@ -69,12 +73,14 @@ class PassageSearch:
     async def search(self, query: str, *, essay: str | None = None, limit: int = 5,
                      guild: int | None = None) -> list[SearchResult]:
         query = clean_query(query)
-        check_limit(limit)
+        _check_limit(limit)
         return await self._results((await self._ranked(query, essay, guild, CANDIDATES, limit))[:limit])
 
-    async def respellings(self, query: str) -> str | None:
-        """What `describe_respellings` says of this query's words, or None when the essays use them all."""
-        return describe_respellings(plan_query(clean_query(query), await self._vocabulary()).respelled)
+    async def unknown_words_note(self, query: str, results: Sequence[SearchResult]) -> str | None:
+        """What `unknown_words_note` says of this query, given the results it gave; None when the essays use every
+        word of it."""
+        plan = plan_query(clean_query(query), await self._vocabulary())
+        return unknown_words_note(plan.unknown_words, {word for result in results for word in result.matched})
 
     async def best_per_essay(self, topic: str, *, guild: int | None = None, essays: int = MAX_RESULTS,
                              at_least: int = 0) -> list[SearchResult]:

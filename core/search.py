@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from .text import STOPWORDS, acronyms, compounds, fold, pieces
-from .vocabulary import Vocabulary
+from .vocabulary import Vocabulary, root
 
 CANDIDATES = 60
 PHRASE_MIN_WORDS = 4
@@ -72,7 +72,7 @@ class QueryPlan:
     weights: tuple[float, ...]
     # Words no essay uses in any form, each with the spellings searched in its place (maybe none), in query order:
     # a member should know that "rent" found "tent" rather than rent.
-    respelled: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    unknown_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def word_count(self) -> int:
@@ -106,7 +106,7 @@ def plan_query(query: str, vocabulary: Vocabulary) -> QueryPlan:
     keep_all = all(t in STOPWORDS for t in tokens)
     meant = acronyms(query)
     groups: list[TermGroup] = []
-    respelled: list[tuple[str, tuple[str, ...]]] = []
+    unknown: dict[str, tuple[str, ...]] = {}
     for index, word in enumerate(tokens):
         if word in STOPWORDS and not keep_all and word not in meant:
             continue
@@ -117,14 +117,15 @@ def plan_query(query: str, vocabulary: Vocabulary) -> QueryPlan:
                 frequent = [c for c in vocabulary.corrections(word) if vocabulary.df(c) >= MORE_FREQUENT * vocabulary.df(word)]
                 alternatives += frequent[:1]
         else:
-            alternatives += vocabulary.corrections(word)
-            alternatives += _split_compound(word, vocabulary)
             # "strategy" where the essays say only "strategies": too far apart to be a typo, yet the same word.
-            alternatives += sorted(vocabulary.forms(word) - {word}, key=vocabulary.df, reverse=True)[:1]
+            inflected = sorted((f for f in vocabulary.forms(word) if root(f) == root(word) and f != word),
+                               key=lambda f: (-vocabulary.df(f), f))[:1]
+            respelled = [*vocabulary.corrections(word), *_split_compound(word, vocabulary)]
+            alternatives += respelled + inflected
+            if not inflected:
+                unknown[word] = tuple(respelled)
         if index + 1 < len(tokens) and (word + tokens[index + 1]) in vocabulary:
             alternatives.append(word + tokens[index + 1])
-        if word not in vocabulary and vocabulary.forms(word) == {word}:
-            respelled.append((word, tuple(dict.fromkeys(alternatives))))
         if alternatives:
             alternatives = list(dict.fromkeys(alternatives))
             forms = frozenset().union(*(vocabulary.forms(piece) for alt in alternatives for piece in alt.split()))
@@ -133,7 +134,8 @@ def plan_query(query: str, vocabulary: Vocabulary) -> QueryPlan:
             groups.append(TermGroup(word, tuple(alternatives), df, forms))
     total = max(vocabulary.passages, 1)
     weights = tuple(_idf(min(max(vocabulary.df(a) for a in g.alternatives), total), total) for g in groups)
-    return QueryPlan(phrase=" ".join(tokens), groups=tuple(groups), weights=weights, respelled=tuple(respelled))
+    return QueryPlan(phrase=" ".join(tokens), groups=tuple(groups), weights=weights,
+                     unknown_words=tuple(unknown.items()))
 
 
 def _idf(df: int, total: int) -> float:

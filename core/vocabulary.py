@@ -116,14 +116,16 @@ _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ism", "i
 
 def stem(word: str) -> str:
     """A light stemmer for telling which words matched ("factions" ~ "faction"); the index itself uses porter.
+    Eight letters at most keeps "international" apart from "internal"."""
+    return root(word)[:8]
 
-    Eight letters at most keeps "international" apart from "internal". A final y becomes i, as in porter, so that
-    "strategy" meets "strategies"."""
+
+def root(word: str) -> str:
+    """The word without its inflection: two words with one root are forms of one word ("strategy", "strategies";
+    a final y becomes i, as in porter). Unlike `stem`, a misspelling keeps its own root ("internationl")."""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)] + ("i" if suffix == "ies" else "")
-            break
-    else:
-        if word.endswith("y") and len(word) > 4:
-            word = word[:-1] + "i"
-    return word[:8]
+            return word[: -len(suffix)] + ("i" if suffix == "ies" else "")
+    if word.endswith("y") and len(word) > 4:
+        return word[:-1] + "i"
+    return word

@@ -153,7 +153,8 @@ def test_search_batch_answers_blank_and_refused_lines_in_place_and_goes_on(index
 
 @pytest.mark.parametrize(("options", "said", "status"), [(("--essay", "no-such-essay"), "no-such-essay", 1),
                                                           (("--limit", "0"), "--limit: give a number from 1 to 25", 2),
-                                                          (("--limit", "\u0663"), "not '\u0663'", 2)])
+                                                          (("--limit", "\u0663"), "not '\u0663'", 2),
+                                                          (("--limit", "9" * 5000), "not '9999999999'", 2)])
 def test_search_batch_with_options_wrong_for_every_line_fails_once_before_reading(indexed, options, said, status):
     done = run("search", *options, database=indexed, stdin=f"{QUERY}\n{SECOND_QUERY}\n")
     assert done.returncode == status
@@ -162,10 +163,11 @@ def test_search_batch_with_options_wrong_for_every_line_fails_once_before_readin
 
 
 def test_search_says_which_typed_words_no_essay_uses_and_what_it_searched_instead(indexed):
-    done = run("search", "imperalism in chna", "--limit", "1", database=indexed)
+    done = run("search", "imperalism in chna", "--limit", "3", database=indexed)
     assert done.returncode == 0, done.stderr
     note, _, first = done.stdout.partition("\n\n")
-    assert note == "No essay uses \u201cimperalism\u201d or \u201cchna\u201d; searched for \u201cimperialism\u201d, \u201cchina\u201d instead."
+    assert note == ("No essay uses \u201cimperalism\u201d (searched for \u201cimperialism\u201d)"
+                    " or \u201cchna\u201d (searched for \u201cchina\u201d).")
     assert first.startswith("1. ")
     exact = run("search", "imperialism in China", "--limit", "1", database=indexed)
     assert exact.stdout.startswith("1. ")

@@ -79,13 +79,13 @@ class Quotes(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         results = await self.library.search(query, essay=essay, limit=count, guild=interaction.guild_id)
         log.info("search in guild %s: %d results", interaction.guild_id, len(results))
-        respelled = cap(await self.library.respellings(query) or "", CONTENT // 2) if typed else ""
+        note = cap(await self.library.unknown_words_note(query, results) or "", CONTENT // 2) if typed else ""
         if not results:
             text = NO_RESULTS.format(query=cap(query, 100)) + (NO_RESULTS_IN_ESSAY if essay else "")
-            await interaction.followup.send(f"{respelled}\n{text}" if respelled else text, ephemeral=True)
+            await interaction.followup.send(f"{note}\n{text}" if note else text, ephemeral=True)
             return
         view = QuoteBrowser(interaction, self.library, results, cap(query, 100))
-        await interaction.followup.send(respelled or None, embed=view.embed(), view=view, ephemeral=True)
+        await interaction.followup.send(note or None, embed=view.embed(), view=view, ephemeral=True)
 
     @app_commands.command()
     @app_commands.guild_only()

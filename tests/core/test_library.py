@@ -153,6 +153,16 @@ async def test_errors_quote_at_most_a_short_piece_of_what_was_typed(library: Lib
 CHAPTER_A, CHAPTER_B = 111, 222
 
 
+async def test_the_unknown_words_note_never_names_a_word_only_another_servers_upload_uses(library: Library):
+    await library.add_upload(b"Operation Zorbak begins at the depot.\n", filename="z.txt", title="Plans",
+                             guild_id=CHAPTER_A)
+    query = "zorbek China"
+    mine = await library.search(query, limit=3, guild=CHAPTER_A)
+    assert "zorbak" in (await library.unknown_words_note(query, mine))
+    theirs = await library.search(query, limit=3, guild=CHAPTER_B)
+    assert theirs and await library.unknown_words_note(query, theirs) == "No essay uses \u201czorbek\u201d."
+
+
 async def test_an_upload_is_seen_only_by_the_server_that_added_it(library: Library):
     await library.add_upload(b"Dual power grows in tenant unions.\n", filename="t.txt", title="Tenant Notes",
                              guild_id=CHAPTER_A)

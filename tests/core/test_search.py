@@ -4,6 +4,7 @@ import pytest
 
 from core.errors import InvalidInput, NotFound
 from core.library import Library
+from core.passage_search import unknown_words_note
 from core.search import index_text, plan_query
 from core.text import fold
 from core.vocabulary import Vocabulary
@@ -26,16 +27,38 @@ def test_index_keeps_words_in_order_then_compounds_written_as_one():
 
 
 @pytest.mark.parametrize(
-    ("query", "respelled"),
+    ("query", "unknown"),
     [
         ("capital interest", ()),                                        # every word as typed
         ("intrest capitol", (("intrest", ("interest",)),)),              # capitol is used, if rarely
         ("the xqzzy revolution", (("xqzzy", ()),)),                      # nothing close: said, not searched
-        ("capitals and strategy", ()),                                   # another form of a known word
+        ("capitals and strategy", ()),                                   # other forms of known words
+        ("revolutionn revolutionn", (("revolutionn", ("revolution",)),)),  # a typo, named once
     ],
 )
-def test_the_plan_names_words_no_essay_uses_with_what_it_searches_instead(query: str, respelled: tuple):
-    assert plan_query(query, VOCABULARY).respelled == respelled
+def test_the_plan_names_words_no_essay_uses_with_what_it_searches_instead(query: str, unknown: tuple):
+    assert plan_query(query, VOCABULARY).unknown_words == unknown
+
+
+def test_a_misspelling_is_not_taken_for_another_form_of_a_long_word():
+    vocabulary = Vocabulary([("international", 30), ("internationalism", 20)], passages=50)
+    assert plan_query("internationl", vocabulary).unknown_words == (("internationl", ("international",)),)
+
+
+@pytest.mark.parametrize(
+    ("matched", "note"),
+    [
+        (set(), "No essay uses \u201crent\u201d or \u201cstrike\u201d."),
+        ({"tent", "big"}, "No essay uses \u201crent\u201d (searched for \u201ctent\u201d) or \u201cstrike\u201d."),
+        ({"counter", "revolution", "oren"},
+         "No essay uses \u201crent\u201d (searched for \u201coren\u201d) or \u201cstrike\u201d"
+         " (searched for \u201ccounter revolution\u201d)."),
+    ],
+)
+def test_the_note_names_only_the_spellings_the_results_shown_matched(matched: set[str], note: str):
+    unknown = (("rent", ("tent", "oren")), ("strike", ("counter revolution",)))
+    assert unknown_words_note(unknown, matched) == note
+    assert unknown_words_note((), matched) is None
 
 
 @pytest.mark.parametrize(

@@ -38,8 +38,8 @@ async def test_quote_shows_the_passage_with_matched_words_bold_and_a_citation(fa
     embed = message.embeds[0]
     assert embed["title"].startswith("Result 1 of ")
     assert "**double** **trauma** of **nationalist** **exclusion**" in embed["description"]
-    assert message.content == ("No essay uses \u201cdubble\u201d or \u201cexlusion\u201d;"
-                               " searched for \u201cdouble\u201d, \u201cexclusion\u201d instead.")
+    assert message.content == ("No essay uses \u201cdubble\u201d (searched for \u201cdouble\u201d)"
+                               " or \u201cexlusion\u201d (searched for \u201cexclusion\u201d).")
     assert "The contradictions of internationalism from above \u2014 Travis S." in embed["footer"]["text"]
     assert embed["footer"]["text"].endswith(f"\u00a7 Coalitions with transnational communities, \u00b616 \u00b7 id {CONTRADICTIONS}:16")
     labels = [c.get("label") for c in message.iter_components() if c["type"] == 2]

@@ -81,7 +81,8 @@ class ChapterBot(commands.Bot):
     async def on_message(self, message: discord.Message) -> None:
         """Every command is a slash command, so a member who @-mentions the bot is pointed to /help: at most once a
         minute in a channel, so that a crowd (or another bot) mentioning it cannot make it flood the channel."""
-        if message.author.bot or self.user not in message.mentions:
+        # In the text itself: a member's reply to one of the bot's posts also lists the bot in `mentions`.
+        if message.author.bot or self.user is None or self.user.id not in message.raw_mentions:
             return
         now = time.monotonic()
         if now - self._pointed_to_help.get(message.channel.id, -MENTION_COOLDOWN) < MENTION_COOLDOWN:

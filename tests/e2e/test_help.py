@@ -57,3 +57,20 @@ async def test_a_member_who_mentions_the_bot_is_pointed_to_help_once_a_minute_pe
     assert (await fake.wait_for_message(other)).content.startswith("I work through slash commands")
     await (await fake.slash(member, "about")).response()
     assert [m.id for m in fake.messages_in(channel) if m.author.id == fake.world.bot.id] == [reply.id]
+
+
+async def test_replies_to_the_bots_posts_and_other_bots_mentions_get_no_pointer(fake: FakeDiscord, member: Member):
+    """Discord lists the bot in `mentions` of any reply to its posts; only a mention in the text asks for help."""
+    channel = fake.default_channel
+    browser = await (await fake.slash(member, "quote", query="China", count=1)).message()
+    posted = await fake.click(member, browser, browser.button(label="Post here")["custom_id"])
+    quote = (await posted.response()).message
+    answer = fake.post(member, channel, "Good point, this settles it", message_reference={"message_id": str(quote.id)})
+    assert [u.id for u in answer.mentions] == [fake.world.bot.id]  # as Discord reports such a reply
+    robot = fake.world.add_member(fake.guild, "otherbot", bot=True)
+    fake.post(robot, channel, f"<@{fake.world.bot.id}> ping")
+    witness = fake.world.add_channel(fake.guild, "witness")
+    fake.post(member, witness, f"<@{fake.world.bot.id}> hi")  # a later mention elsewhere, as a sync point
+    await fake.wait_for_message(witness)
+    await (await fake.slash(member, "about")).response()
+    assert [m.id for m in fake.messages_in(channel) if m.author.id == fake.world.bot.id] == [quote.id]

@@ -86,6 +86,9 @@ class Messages:
         )
         msg.attachments = self._attachments(data, uploads, [])
         msg.mentions, msg.mention_roles = self._mentions(msg.content, data.get('allowed_mentions'), channel)
+        replied_to = msg.message_reference and channel.messages.get(int(msg.message_reference['message_id']))
+        if replied_to and _pings_replied_user(data.get('allowed_mentions')) and replied_to.author not in msg.mentions:
+            msg.mentions.append(replied_to.author)  # as Discord does: a reply pings whom it answers, by default
         if msg.ephemeral:
             self.ephemeral[msg.id] = msg
         else:
@@ -182,6 +185,11 @@ class Messages:
         ]
         roles = [r for r in dict.fromkeys(role_ids) if r in guild.roles and ('roles' in parse or r in allowed_roles)]
         return users, roles
+
+
+def _pings_replied_user(allowed: dict[str, Any] | None) -> bool:
+    """Without allowed_mentions a reply pings the replied-to author; with them, only if replied_user is true."""
+    return allowed is None or bool(allowed.get('replied_user', False))
 
 
 def _embed(embed: dict[str, Any]) -> dict[str, Any]:

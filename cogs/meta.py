@@ -14,7 +14,7 @@ from .utils.limits import EMBED_DESCRIPTION, cap
 
 log = logging.getLogger(__name__)
 
-ORGANIZERS = "Organizers are members with Manage Server or the role set by /settings organizer-role."
+ORGANIZERS_NOTE = "Organizers are members with Manage Server or the role set by /settings organizer-role."
 
 
 def build_about_embed(essays: int, passages: int, meaning: tuple[int, int] | None) -> discord.Embed:
@@ -67,7 +67,7 @@ def build_help_embed(blocks: list[list[str]]) -> discord.Embed:
     description = "\n\n".join("\n".join(block) for block in blocks if block)
     embed = discord.Embed(title="Commands", description=cap(description, EMBED_DESCRIPTION),
                           colour=discord.Colour.dark_red())
-    embed.set_footer(text=ORGANIZERS)
+    embed.set_footer(text=ORGANIZERS_NOTE)
     return embed
 
 

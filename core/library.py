@@ -20,11 +20,11 @@ from rapidfuzz import fuzz, process
 from .errors import Conflict, InvalidInput, NotFound
 from .essays import MAX_SLUG, PARSER_VERSION, Essay, LoadProblem, load_folder, parse_essay
 from .meaning.vectors import PassageVectors
-from .passage_records import PASSAGE_SELECT, PassageRecord, SearchResult, echo, passage_record, visible_to
+from .passage_records import PASSAGE_SELECT, PassageRecord, SearchResult, passage_record, visible_to
 from .passage_search import MAX_RESULTS, PassageSearch
 from .search import index_text
 from .store import MAX_ROWID, Store
-from .text import fold
+from .text import echo, fold
 from .vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)

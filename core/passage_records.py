@@ -69,9 +69,3 @@ def visible_to(guild: int | None) -> tuple[str, tuple[int | None, ...]]:
     return ("(? IS NULL OR (e.origin = 'upload' AND (e.guild_id IS NULL OR e.guild_id = ?))"
             " OR (e.origin = 'folder' AND NOT EXISTS (SELECT 1 FROM hidden_essays h"
             " WHERE h.guild_id = ? AND h.slug = e.slug)))", (guild, guild, guild))
-
-
-def echo(text: str | None, limit: int = 80) -> str:
-    """Member input quoted back in an error, short enough that the sentence stays a sentence."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"

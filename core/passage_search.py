@@ -14,10 +14,11 @@ import numpy as np
 
 from .errors import InvalidInput, NotFound
 from .meaning.vectors import PassageVectors
-from .passage_records import PASSAGE_SELECT, PassageRecord, SearchResult, echo, passage_record, visible_to
+from .passage_records import PASSAGE_SELECT, PassageRecord, SearchResult, passage_record, visible_to
 from .search import (CANDIDATES, MEANING_MIN_WORDS, RETRIEVAL_BUDGET, Candidate, plan_query, quotes_a_passage, rank,
                      score_words)
 from .store import MAX_ROWID, Store
+from .text import echo
 from .vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)

@@ -81,3 +81,9 @@ def query_from_message(content: str, limit: int) -> str:
         return text
     cut = text[:limit]
     return cut[: cut.rfind(" ")] if " " in cut else cut
+
+
+def echo(text: object, limit: int = 80) -> str:
+    """Member input quoted back in an error, on one line and short enough that the sentence stays a sentence."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"

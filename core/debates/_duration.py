@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from ..errors import InvalidInput
+from ..text import echo
 
 MIN_DURATION = timedelta(minutes=1)
 MAX_DURATION = timedelta(days=60)
@@ -26,18 +27,12 @@ def parse_duration(text: str) -> timedelta:
     parts = list(_PART.finditer(cleaned))
     leftover = _PART.sub("", cleaned).strip()
     if not parts or leftover or any(unit not in _UNITS for _, unit in (p.groups() for p in parts)):
-        raise InvalidInput(f"'{cap_echo(text)}' is not a duration: write it like 45m, 2h or 3d.")
+        raise InvalidInput(f"'{echo(text, 40)}' is not a duration: write it like 45m, 2h or 3d.")
     duration = timedelta(seconds=sum(int(number) * _UNITS[unit] for number, unit in (p.groups() for p in parts)))
     if not MIN_DURATION <= duration <= MAX_DURATION:  # the same sentence for a debate's duration and advance_in
         size = "short" if duration < MIN_DURATION else "long"
-        raise InvalidInput(f"'{cap_echo(text)}' is too {size}: durations run from 1 minute to 60 days.")
+        raise InvalidInput(f"'{echo(text, 40)}' is too {size}: durations run from 1 minute to 60 days.")
     return duration
-
-
-def cap_echo(text: str, limit: int = 40) -> str:
-    """Echo what a member typed back to them without letting it flood the reply."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def utcnow() -> datetime:

@@ -8,7 +8,7 @@ from enum import Enum
 
 from ..errors import InvalidInput
 from ..positions import clean_reason
-from ._duration import cap_echo
+from ..text import echo
 
 MAX_MOTION = 300
 MAX_OPTION = 55
@@ -55,11 +55,11 @@ def parse_options(text: str) -> tuple[str, ...]:
         raise InvalidInput(f"A poll needs between {MIN_OPTIONS} and {MAX_OPTIONS} options; you gave {len(options)}.")
     long = [o for o in options if len(o) > MAX_OPTION]
     if long:
-        raise InvalidInput(f"Keep each option to {MAX_OPTION} characters; '{cap_echo(long[0])}' is longer.")
+        raise InvalidInput(f"Keep each option to {MAX_OPTION} characters; '{echo(long[0], 40)}' is longer.")
     seen: set[str] = set()
     for option in options:
         if option.casefold() in seen:
-            raise InvalidInput(f"'{cap_echo(option)}' is listed twice; each option must be different.")
+            raise InvalidInput(f"'{echo(option, 40)}' is listed twice; each option must be different.")
         seen.add(option.casefold())
     return options
 

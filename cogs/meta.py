@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from core import __version__
 
+from .utils.client import EXTENSIONS
 from .utils.limits import EMBED_DESCRIPTION, cap
 
 log = logging.getLogger(__name__)
@@ -38,11 +39,11 @@ def _meaning(progress: tuple[int, int] | None) -> str:
 
 
 def help_lines(tree: app_commands.CommandTree) -> list[list[str]]:
-    """One block of lines per top-level command or group, in the order the cogs registered them: each command's
-    name and description (which starts with who may use it, where that is not everyone). Read from the tree itself,
-    so a new command shows here without anyone remembering to add it."""
+    """One block of lines per top-level command or group, feature by feature: each command's name and description
+    (which starts with who may use it, where that is not everyone). Read from the tree itself, so a new command
+    shows here without anyone remembering to add it."""
     blocks = []
-    for top in tree.get_commands():
+    for top in sorted(tree.get_commands(), key=_feature_order):  # the tree lists context menus after all commands
         if isinstance(top, app_commands.ContextMenu):
             blocks.append([_line(f"Apps \u2192 {top.name}", _menu_description(top))])
         elif isinstance(top, app_commands.Group):
@@ -51,6 +52,13 @@ def help_lines(tree: app_commands.CommandTree) -> list[list[str]]:
         else:
             blocks.append([_line(f"/{top.name}", top.description)])
     return blocks
+
+
+def _feature_order(command: app_commands.Command | app_commands.Group | app_commands.ContextMenu) -> int:
+    """Where the extension that defines the command comes in EXTENSIONS."""
+    module = command.module or ""
+    return next((n for n, extension in enumerate(EXTENSIONS) if module == extension
+                 or module.startswith(extension + ".")), len(EXTENSIONS))
 
 
 def _line(name: str, description: str) -> str:

@@ -313,8 +313,11 @@ def _setup_logging(settings: Settings, *, quiet: bool) -> None:
 
     level = logging.WARNING if quiet else logging.getLevelName(settings.log_level)
     discord.utils.setup_logging(level=level, root=True)
-    # discord.py's DEBUG lines carry whole gateway events and request bodies: members' words and who voted what.
-    logging.getLogger("discord").setLevel(max(level, logging.INFO))
+    # These libraries' DEBUG lines carry members' data: discord.py whole gateway events and request bodies,
+    # aiosqlite every statement with its values (stances, reasons, votes, a secret debate's ballot key); matplotlib
+    # only font noise. DEBUG is for the bot's own lines, which log ids and counts.
+    for name in ("discord", "aiosqlite", "matplotlib"):
+        logging.getLogger(name).setLevel(max(level, logging.INFO))
 
 
 if __name__ == "__main__":

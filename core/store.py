@@ -52,6 +52,12 @@ def available_migrations(folder: Path = MIGRATIONS_DIR) -> list[Migration]:
     return found
 
 
+def newer_schema(path: Path, version: int) -> Conflict:
+    """The refusal for a database that a newer version of the bot has upgraded."""
+    return Conflict(f"{path.name} was written by a newer version of the bot (schema {version}; this one knows "
+                    f"{len(available_migrations())}). Update the bot, or restore a backup this version made.")
+
+
 class Store:
     """Owns the aiosqlite connection. Use `async with Store.open(path) as store:`; writes go through `transaction()`."""
 
@@ -90,6 +96,25 @@ class Store:
             raise Unavailable(f"The database {path} cannot be used ({exc}): check DATABASE_PATH.") from None
         return cls(db, path)
 
+    @classmethod
+    async def open_read_only(cls, path: Path) -> Store:
+        """Open an existing database without changing anything in it (for `check`); raises Unavailable if it is
+        missing or can't be read."""
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        try:
+            sqlite3.connect(uri, uri=True).close()  # as in open(): fail here, not in aiosqlite's thread
+            db = await aiosqlite.connect(uri, uri=True, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise Unavailable(f"The database {path} cannot be opened ({exc}): check DATABASE_PATH.") from None
+        try:
+            db.row_factory = sqlite3.Row
+            await db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            await db.execute("PRAGMA user_version")
+        except sqlite3.Error as exc:
+            await db.close()
+            raise Unavailable(f"The database {path} cannot be used ({exc}): check DATABASE_PATH.") from None
+        return cls(db, path)
+
     async def __aenter__(self) -> Store:
         return self
 
@@ -118,8 +143,7 @@ class Store:
             current = await self.version()
             if current > len(migrations):
                 # An older bot must not write to a schema it does not know (after going back a version, say).
-                raise Conflict(f"{self.path.name} was written by a newer version of the bot (schema {current}; this "
-                               f"one knows {len(migrations)}). Update the bot, or restore a backup this version made.")
+                raise newer_schema(self.path, current)
             for migration in migrations:
                 if migration.version <= current or (target is not None and migration.version > target):
                     continue

@@ -175,6 +175,15 @@ def test_search_says_which_typed_words_no_essay_uses_and_what_it_searched_instea
     as_json = run("search", "imperalism in chna", "--limit", "1", "--json", database=indexed)
     assert len(json.loads(as_json.stdout)) == 1  # JSON stays a plain array of results
 
+def test_essays_removed_because_seeds_dir_points_at_an_empty_folder_are_a_warning(tmp_path):
+    database, empty = tmp_path / "bot.sqlite3", tmp_path / "empty"
+    assert run("essays", database=database).returncode == 0
+    empty.mkdir()
+    done = run("essays", database=database, SEEDS_DIR=str(empty))
+    assert done.returncode == 0
+    assert f"removed 2 essay(s) whose files are no longer in {empty}" in done.stderr
+
+
 def test_essays_json_lists_every_seed(indexed):
     done = run("essays", "--json", database=indexed)
     assert done.returncode == 0, done.stderr
@@ -191,11 +200,30 @@ def test_check_without_a_token_fails_and_names_it(database):
     assert "DISCORD_TOKEN" in done.stdout and "Traceback" not in done.stderr
 
 
-def test_check_passes_with_a_well_formed_token_and_the_seeds(database):
+def test_check_passes_with_a_well_formed_token_and_the_seeds_and_creates_no_database(database):
     done = run("check", database=database, DISCORD_TOKEN=FAKE_TOKEN)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.splitlines()[-1] == "ok"
-    assert "search by meaning: on, 0 of 83 passages encoded" in done.stdout  # the bot encodes them once running
+    assert "(does not exist yet; the bot creates it at its first start)" in done.stdout
+    assert "essays: 2 essays, 83 passages" in done.stdout
+    assert not database.exists()  # a mistyped DATABASE_PATH leaves no empty database behind
+
+
+def test_check_changes_nothing_and_says_what_the_next_start_would(tmp_path):
+    database, empty = tmp_path / "bot.sqlite3", tmp_path / "empty"
+    assert run("essays", database=database).returncode == 0
+    empty.mkdir()
+    done = run("check", database=database, DISCORD_TOKEN=FAKE_TOKEN, SEEDS_DIR=str(empty))
+    assert done.returncode == 1
+    assert f"problem: there are no .md or .txt essays in {empty}: check SEEDS_DIR" in done.stdout
+    assert f"note: the next start removes 2 essay(s) no longer in {empty}" in done.stdout
+    assert read_counts(database)["essays"] == 2  # still indexed: check only reads
+    older = tmp_path / "older.sqlite3"
+    asyncio.run(migrate_to(older, 3))
+    done = run("check", database=older, DISCORD_TOKEN=FAKE_TOKEN)
+    assert done.returncode == 0, done.stdout
+    assert "note: the next start upgrades the database from schema 3 to" in done.stdout and "back it up" in done.stdout
+    assert read_counts(older) == {"version": 3, "essays": 0, "passages": 0}
 
 
 def test_search_encodes_the_library_first_so_it_ranks_as_the_bot_does(database):
@@ -204,7 +232,7 @@ def test_search_encodes_the_library_first_so_it_ranks_as_the_bot_does(database):
     assert done.returncode == 0, done.stderr
     assert "show no open solidarity with the Indigenous movement" in json.loads(done.stdout)[0]["text"]
     check = run("check", database=database, DISCORD_TOKEN=FAKE_TOKEN)
-    assert "search by meaning: on, 83 of 83 passages encoded" in check.stdout
+    assert "search by meaning: on, 83 of 83 indexed passages encoded" in check.stdout
     words_only = run("check", database=database, DISCORD_TOKEN=FAKE_TOKEN, SEARCH_BY_MEANING="off")
     assert "search by meaning: off (SEARCH_BY_MEANING=off)" in words_only.stdout
 

@@ -25,6 +25,13 @@ RETRY_SECONDS = 30.0
 RECENT_QUERIES = 256
 
 
+async def encoding_progress(store: Store) -> tuple[int, int]:
+    """(passages with a vector, passages in all); needs no model, so `check` can say it too."""
+    row = await store.fetchone("SELECT COUNT(v.passage_id), COUNT(*) FROM passages p"
+                               " LEFT JOIN passage_vectors v ON v.passage_id = p.id AND v.model = ?", (MODEL_ID,))
+    return row[0], row[1]
+
+
 class PassageVectors:
     def __init__(self, store: Store, model: SentenceModel) -> None:
         self._store = store
@@ -39,10 +46,7 @@ class PassageVectors:
 
     async def progress(self) -> tuple[int, int]:
         """(passages with a vector, passages in all)."""
-        row = await self._store.fetchone(
-            "SELECT COUNT(v.passage_id), COUNT(*) FROM passages p"
-            " LEFT JOIN passage_vectors v ON v.passage_id = p.id AND v.model = ?", (MODEL_ID,))
-        return row[0], row[1]
+        return await encoding_progress(self._store)
 
     async def pending(self) -> int:
         encoded, total = await self.progress()

@@ -38,6 +38,8 @@ class ChapterTree(app_commands.CommandTree):
 
 class ChapterBot(commands.Bot):
     def __init__(self, *, settings: Settings, services: Services, **options) -> None:
+        # The bot never joins voice, so "PyNaCl / davey is not installed" warnings would only alarm its operator.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         intents = discord.Intents.default()  # no privileged intents: the bot never reads message content
         super().__init__(
             command_prefix=commands.when_mentioned,  # required by commands.Bot; on_message never reads one

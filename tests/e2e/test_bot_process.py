@@ -33,6 +33,7 @@ async def test_bot_process_answers_about_with_counts_and_version(
     meaning = fields.pop('Search by meaning')
     assert meaning == 'On' or meaning.startswith('Getting ready: ') and meaning.endswith(f' of {passages} passages')
     assert fields == {'Essays': str(essays), 'Passages': str(passages), 'Version': core.__version__}
+    assert 'WARNING' not in bot_process.logs()  # e.g. "PyNaCl is not installed": the bot never joins voice
 
 
 

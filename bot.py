@@ -199,7 +199,7 @@ async def check_command(settings: Settings) -> int:
         database = "could not be opened"
         try:
             async with await Store.open_read_only(settings.database_path) as store:
-                database, notes, meaning = await describe_database(settings, store, {e.slug for e in essays})
+                database, notes, meaning = await describe_database(settings, store)
         except BotError as exc:
             problems.append(exc.message)
     if settings.search_by_meaning and SentenceModel.load() is None:
@@ -219,7 +219,7 @@ async def check_command(settings: Settings) -> int:
     return 0 if not problems else 1
 
 
-async def describe_database(settings: Settings, store: Store, in_folder: set[str]) -> tuple[str, list[str], str]:
+async def describe_database(settings: Settings, store: Store) -> tuple[str, list[str], str]:
     """The database's schema version, what the next start would change in it, and how much is encoded."""
     version, latest = await store.version(), len(available_migrations())
     if version > latest:
@@ -230,8 +230,7 @@ async def describe_database(settings: Settings, store: Store, in_folder: set[str
                      " (python bot.py backup PATH): an upgraded database can't go back")
     if not await store.has_table("passage_vectors"):  # too old to count from: the upgrade comes first
         return f"schema version {version}", notes, "unknown until the bot has upgraded the database"
-    indexed = {row["slug"] for row in await store.fetchall("SELECT slug FROM essays WHERE origin = 'folder'")}
-    if gone := sorted(indexed - in_folder):
+    if gone := sorted(await Library(store).removals_from(settings.seeds_dir)):
         notes.append(f"the next start removes {len(gone)} essay(s) no longer in {settings.seeds_dir}: "
                      + ", ".join(gone[:10]) + (" \u2026" if len(gone) > 10 else ""))
     encoded, total = await encoding_progress(store)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -79,9 +80,7 @@ class Library:
 
         A file that now fails to load keeps the version indexed before, and a missing folder drops nothing: an edit
         gone wrong or a mistyped SEEDS_DIR should not pull quotes out from under the discussions that cite them."""
-        stored = {row["slug"]: row
-                  for row in await self._store.fetchall("SELECT slug, source, origin, content_hash FROM essays")}
-        essays, problems = load_folder(folder, first={row["source"] for row in stored.values()})
+        stored, essays, problems = await self._read_folder(folder)
         changed, unchanged = [], 0
         for essay in essays:
             row = stored.get(essay.slug)
@@ -94,14 +93,10 @@ class Library:
         for batch in _batches(changed, BATCH_PASSAGES):
             await self._write_essays(batch, origin="folder")
         indexed = [essay.slug for essay in changed]
-        on_disk = {essay.slug for essay in essays}
-        gone = [row for slug, row in stored.items() if row["origin"] == "folder" and slug not in on_disk]
+        removed, kept = _leaving(stored, essays, problems, folder)
         if not folder.is_dir():
-            removed = []
-            problems = [_noting(p, f"the {len(gone)} essays indexed from it stay") if gone else p for p in problems]
+            problems = [_noting(p, f"the {len(kept)} essays indexed from it stay") if kept else p for p in problems]
         else:
-            kept = {row["source"] for row in gone} & {problem.source for problem in problems}
-            removed = [row["slug"] for row in gone if row["source"] not in kept]
             problems = [_noting(p, "the version indexed before stays") if p.source in kept else p for p in problems]
         for slug in removed:
             await self._delete_essay(slug)
@@ -109,6 +104,15 @@ class Library:
         for problem in problems:
             log.warning("essay skipped: %s", problem)
         return SyncReport(indexed, unchanged, removed, problems)
+
+    async def removals_from(self, folder: Path) -> list[str]:
+        """The essays a sync of `folder` would remove now, changing nothing (for `check`)."""
+        return _leaving(*await self._read_folder(folder), folder)[0]
+
+    async def _read_folder(self, folder: Path) -> tuple[dict[str, sqlite3.Row], list[Essay], list[LoadProblem]]:
+        stored = {row["slug"]: row
+                  for row in await self._store.fetchall("SELECT slug, source, origin, content_hash FROM essays")}
+        return stored, *load_folder(folder, first={row["source"] for row in stored.values()})
 
     async def _reparse_uploads(self) -> list[str]:
         """Parse uploads indexed by an older parser again, from their stored file, under the same slug and server."""
@@ -300,6 +304,18 @@ class Library:
         best = process.extract(fold(text), choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=50)
         by_slug = {info.slug: info for info in essays}
         return [by_slug[slug] for _, _, slug in best]
+
+def _leaving(stored: dict[str, sqlite3.Row], essays: list[Essay], problems: list[LoadProblem],
+             folder: Path) -> tuple[list[str], set[str]]:
+    """Folder essays whose file is gone, to remove; and the files (or, for a missing folder, the essays) whose
+    indexed version stays because what is on disk now is broken or absent."""
+    on_disk = {essay.slug for essay in essays}
+    gone = [row for slug, row in stored.items() if row["origin"] == "folder" and slug not in on_disk]
+    if not folder.is_dir():
+        return [], {row["slug"] for row in gone}
+    kept = {row["source"] for row in gone} & {problem.source for problem in problems}
+    return [row["slug"] for row in gone if row["source"] not in kept], kept
+
 
 def _noting(problem: LoadProblem, note: str) -> LoadProblem:
     return LoadProblem(problem.source, f"{problem.reason}; {note}")

@@ -218,6 +218,11 @@ def test_check_changes_nothing_and_says_what_the_next_start_would(tmp_path):
     assert f"problem: there are no .md or .txt essays in {empty}: check SEEDS_DIR" in done.stdout
     assert f"note: the next start removes 2 essay(s) no longer in {empty}" in done.stdout
     assert read_counts(database)["essays"] == 2  # still indexed: check only reads
+    broken = tmp_path / "broken"
+    shutil.copytree(SEEDS, broken)
+    (broken / f"{seed_slugs()[0]}.md").write_bytes("Caf\u00e9".encode("latin-1"))
+    done = run("check", database=database, DISCORD_TOKEN=FAKE_TOKEN, SEEDS_DIR=str(broken))
+    assert "UTF-8" in done.stdout and "note: the next start removes" not in done.stdout  # its last version stays
     older = tmp_path / "older.sqlite3"
     asyncio.run(migrate_to(older, 3))
     done = run("check", database=older, DISCORD_TOKEN=FAKE_TOKEN)

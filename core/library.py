@@ -47,6 +47,14 @@ class EssayInfo:
 
 
 @dataclass(frozen=True)
+class FolderPlan:
+    changed: list[Essay]  # new or edited: to index
+    unchanged: int
+    removed: list[str]  # slugs whose file is gone
+    problems: list[LoadProblem]
+
+
+@dataclass(frozen=True)
 class SyncReport:
     indexed: list[str]
     unchanged: int
@@ -76,7 +84,19 @@ class Library:
     # -- keeping the index current ---------------------------------------------------------------------------
 
     async def sync_folder(self, folder: Path) -> SyncReport:
-        """Index new and changed essays from the folder; drop folder essays whose file is gone. Uploads stay.
+        """Index new and changed essays from the folder; drop folder essays whose file is gone. Uploads stay."""
+        plan = await self.plan_folder(folder)
+        for batch in _batches(plan.changed, BATCH_PASSAGES):
+            await self._write_essays(batch, origin="folder")
+        for slug in plan.removed:
+            await self._delete_essay(slug)
+        indexed = [essay.slug for essay in plan.changed] + await self._reparse_uploads()
+        for problem in plan.problems:
+            log.warning("essay skipped: %s", problem)
+        return SyncReport(indexed, plan.unchanged, plan.removed, plan.problems)
+
+    async def plan_folder(self, folder: Path) -> FolderPlan:
+        """What a sync of the folder would do, changing nothing (`check` says it; `sync_folder` does it).
 
         A file that now fails to load keeps the version indexed before, and a missing folder drops nothing: an edit
         gone wrong or a mistyped SEEDS_DIR should not pull quotes out from under the discussions that cite them."""
@@ -90,24 +110,14 @@ class Library:
                 unchanged += 1
             else:
                 changed.append(essay)
-        for batch in _batches(changed, BATCH_PASSAGES):
-            await self._write_essays(batch, origin="folder")
-        indexed = [essay.slug for essay in changed]
-        removed, kept = _leaving(stored, essays, problems, folder)
+        on_disk = {essay.slug for essay in essays}
+        gone = [row for slug, row in stored.items() if row["origin"] == "folder" and slug not in on_disk]
         if not folder.is_dir():
-            problems = [_noting(p, f"the {len(kept)} essays indexed from it stay") if kept else p for p in problems]
-        else:
-            problems = [_noting(p, "the version indexed before stays") if p.source in kept else p for p in problems]
-        for slug in removed:
-            await self._delete_essay(slug)
-        indexed += await self._reparse_uploads()
-        for problem in problems:
-            log.warning("essay skipped: %s", problem)
-        return SyncReport(indexed, unchanged, removed, problems)
-
-    async def removals_from(self, folder: Path) -> list[str]:
-        """The essays a sync of `folder` would remove now, changing nothing (for `check`)."""
-        return _leaving(*await self._read_folder(folder), folder)[0]
+            problems = [_noting(p, f"the {len(gone)} essays indexed from it stay") if gone else p for p in problems]
+            return FolderPlan(changed, unchanged, [], problems)
+        kept = {row["source"] for row in gone} & {problem.source for problem in problems}
+        problems = [_noting(p, "the version indexed before stays") if p.source in kept else p for p in problems]
+        return FolderPlan(changed, unchanged, [row["slug"] for row in gone if row["source"] not in kept], problems)
 
     async def _read_folder(self, folder: Path) -> tuple[dict[str, sqlite3.Row], list[Essay], list[LoadProblem]]:
         stored = {row["slug"]: row
@@ -288,8 +298,9 @@ class Library:
                      guild: int | None = None) -> list[SearchResult]:
         return await self._search.search(query, essay=essay, limit=limit, guild=guild)
 
-    async def unknown_words_note(self, query: str, results: Sequence[SearchResult]) -> str | None:
-        return await self._search.unknown_words_note(query, results)
+    async def unknown_words_note(self, query: str, results: Sequence[SearchResult], *,
+                                 guild: int | None = None) -> str | None:
+        return await self._search.unknown_words_note(query, results, guild=guild)
 
     async def best_per_essay(self, topic: str, *, guild: int | None = None, essays: int = MAX_RESULTS,
                              at_least: int = 0) -> list[SearchResult]:
@@ -304,18 +315,6 @@ class Library:
         best = process.extract(fold(text), choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=50)
         by_slug = {info.slug: info for info in essays}
         return [by_slug[slug] for _, _, slug in best]
-
-def _leaving(stored: dict[str, sqlite3.Row], essays: list[Essay], problems: list[LoadProblem],
-             folder: Path) -> tuple[list[str], set[str]]:
-    """Folder essays whose file is gone, to remove; and the files (or, for a missing folder, the essays) whose
-    indexed version stays because what is on disk now is broken or absent."""
-    on_disk = {essay.slug for essay in essays}
-    gone = [row for slug, row in stored.items() if row["origin"] == "folder" and slug not in on_disk]
-    if not folder.is_dir():
-        return [], {row["slug"] for row in gone}
-    kept = {row["source"] for row in gone} & {problem.source for problem in problems}
-    return [row["slug"] for row in gone if row["source"] not in kept], kept
-
 
 def _noting(problem: LoadProblem, note: str) -> LoadProblem:
     return LoadProblem(problem.source, f"{problem.reason}; {note}")

@@ -52,6 +52,19 @@ def available_migrations(folder: Path = MIGRATIONS_DIR) -> list[Migration]:
     return found
 
 
+async def _connect(target: Path | str, path: Path, *, uri: bool = False) -> aiosqlite.Connection:
+    """A connection to `target` (a path, or with `uri` a file: URI), or Unavailable naming `path` and saying why."""
+    try:
+        # A failed connect is reported here: in aiosqlite's thread it would outlive the event loop.
+        if str(target) != ":memory:":
+            sqlite3.connect(target, uri=uri).close()
+        db = await aiosqlite.connect(target, uri=uri, isolation_level=None)
+    except (OSError, sqlite3.Error) as exc:
+        raise Unavailable(f"The database {path} cannot be opened ({exc}): check DATABASE_PATH.") from None
+    db.row_factory = sqlite3.Row
+    return db
+
+
 def newer_schema(path: Path, version: int) -> Conflict:
     """The refusal for a database that a newer version of the bot has upgraded."""
     return Conflict(f"{path.name} was written by a newer version of the bot (schema {version}; this one knows "
@@ -75,13 +88,10 @@ class Store:
         try:
             if str(path) != ":memory:":
                 path.parent.mkdir(parents=True, exist_ok=True)
-                # A failed connect is reported here: in aiosqlite's thread it would outlive the event loop.
-                sqlite3.connect(path).close()
-            db = await aiosqlite.connect(path, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
+        except OSError as exc:
             raise Unavailable(f"The database {path} cannot be opened ({exc}): check DATABASE_PATH.") from None
+        db = await _connect(path, path)
         try:
-            db.row_factory = sqlite3.Row
             await db.execute("PRAGMA journal_mode=WAL")
             await db.execute("PRAGMA foreign_keys=ON")
             await db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -100,14 +110,8 @@ class Store:
     async def open_read_only(cls, path: Path) -> Store:
         """Open an existing database without changing anything in it (for `check`); raises Unavailable if it is
         missing or can't be read."""
-        uri = f"{path.resolve().as_uri()}?mode=ro"
+        db = await _connect(f"{path.resolve().as_uri()}?mode=ro", path, uri=True)
         try:
-            sqlite3.connect(uri, uri=True).close()  # as in open(): fail here, not in aiosqlite's thread
-            db = await aiosqlite.connect(uri, uri=True, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
-            raise Unavailable(f"The database {path} cannot be opened ({exc}): check DATABASE_PATH.") from None
-        try:
-            db.row_factory = sqlite3.Row
             await db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             await db.execute("PRAGMA user_version")
         except sqlite3.Error as exc:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from core.debates import DebateRepo, Format, build_spec
+from core.library import Library
 from core.store import Store
 
 from .conftest import ROOT, SEEDS
@@ -225,10 +226,14 @@ def test_check_changes_nothing_and_says_what_the_next_start_would(tmp_path):
     assert "UTF-8" in done.stdout and "note: the next start removes" not in done.stdout  # its last version stays
     older = tmp_path / "older.sqlite3"
     asyncio.run(migrate_to(older, 3))
+    with sqlite3.connect(older) as db:  # indexed from a file since deleted
+        db.execute("INSERT INTO essays (slug, title, source, origin, content_hash) VALUES"
+                   " ('gone', 'Gone', 'gone.md', 'folder', 'x')")
     done = run("check", database=older, DISCORD_TOKEN=FAKE_TOKEN)
     assert done.returncode == 0, done.stdout
     assert "note: the next start upgrades the database from schema 3 to" in done.stdout and "back it up" in done.stdout
-    assert read_counts(older) == {"version": 3, "essays": 0, "passages": 0}
+    assert "note: the next start removes 1 essay(s)" in done.stdout and ": gone" in done.stdout
+    assert read_counts(older) == {"version": 3, "essays": 1, "passages": 0}
 
 
 def test_search_encodes_the_library_first_so_it_ranks_as_the_bot_does(database):
@@ -337,6 +342,34 @@ def test_backup_of_a_database_that_does_not_exist_is_refused_not_made_empty(tmp_
     done = run("backup", str(tmp_path / "copy.sqlite3"), database=tmp_path / "typo.sqlite3")
     assert done.returncode == 1 and "There is no database at" in done.stderr
     assert not (tmp_path / "typo.sqlite3").exists() and not (tmp_path / "copy.sqlite3").exists()
+
+
+def test_check_sees_the_essays_as_the_next_start_will(tmp_path):
+    database, seeds = tmp_path / "bot.sqlite3", tmp_path / "seeds"
+    asyncio.run(upload_plans(database))
+    seeds.mkdir()
+    (seeds / "a.md").write_text("---\nslug: plans\n---\n# Our plans\n\nA paragraph.\n", encoding="utf-8")
+    done = run("check", database=database, DISCORD_TOKEN=FAKE_TOKEN, SEEDS_DIR=str(seeds))
+    assert done.returncode == 1
+    assert "problem: essay a.md: slug 'plans' is taken by an uploaded essay" in done.stdout
+
+
+def test_check_reports_a_damaged_database_among_its_findings(tmp_path):
+    database = tmp_path / "bot.sqlite3"
+    assert run("essays", database=database).returncode == 0
+    with database.open("r+b") as file:  # everything after the first page (which holds the schema version)
+        file.seek(4096)
+        file.write(b"\xff" * (database.stat().st_size - 4096))
+    done = run("check", database=database, DISCORD_TOKEN=FAKE_TOKEN)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"problem: the database {database} cannot be read" in done.stdout
+    assert done.stdout.splitlines()[-1] == "1 problem(s) found"
+
+
+async def upload_plans(database: Path) -> None:
+    async with await Store.open(database) as store:
+        await store.migrate()
+        await Library(store).add_upload(b"Our plans.\n", filename="p.txt", title="Plans", guild_id=1)
 
 
 async def migrate_to(database: Path, version: int) -> None:

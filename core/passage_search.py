@@ -18,7 +18,7 @@ from .passage_records import PASSAGE_SELECT, PassageRecord, SearchResult, passag
 from .search import (CANDIDATES, MEANING_MIN_WORDS, RETRIEVAL_BUDGET, Candidate, plan_query, quotes_a_passage, rank,
                      score_words)
 from .store import MAX_ROWID, Store
-from .text import echo
+from .text import echo, fold, pieces
 from .vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def clean_query(query: str) -> str:
 
 def unknown_words_note(unknown_words: Sequence[tuple[str, Sequence[str]]], matched: set[str]) -> str | None:
     """A sentence naming the typed words no essay uses, each with the spellings searched in its place that the
-    results shown did match: only those, so a server never learns a word from another server's uploads."""
+    results shown did match (the others may be words only another server's uploads hold)."""
     if not unknown_words:
         return None
     said = []
@@ -55,6 +55,16 @@ def unknown_words_note(unknown_words: Sequence[tuple[str, Sequence[str]]], match
         searched = " (searched for " + ", ".join(f"\u201c{s}\u201d" for s in found) + ")" if found else ""
         said.append(f"\u201c{word}\u201d{searched}")
     return "No essay uses " + " or ".join(said) + "."
+
+
+def _matches(hidden: set[int]) -> tuple[str, tuple[str, ...]]:
+    """FROM and WHERE for passages matching a full-text query (its parameter, then a rowid range's two) outside
+    the `hidden` essays, and the parameters that leaving them out adds."""
+    if not hidden:  # only a server that does not see every essay pays for looking up each match's essay
+        return "FROM passage_index WHERE passage_index MATCH ? AND passage_index.rowid BETWEEN ? AND ?", ()
+    return ("FROM passage_index JOIN passages q ON q.id = passage_index.rowid WHERE passage_index MATCH ?"
+            " AND passage_index.rowid BETWEEN ? AND ? AND q.essay_id NOT IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(hidden)),))
 
 
 def _check_limit(limit: int) -> None:
@@ -77,11 +87,22 @@ class PassageSearch:
         _check_limit(limit)
         return await self._results((await self._ranked(query, essay, guild, CANDIDATES, limit))[:limit])
 
-    async def unknown_words_note(self, query: str, results: Sequence[SearchResult]) -> str | None:
-        """What `unknown_words_note` says of this query, given the results it gave; None when the essays use every
-        word of it."""
+    async def unknown_words_note(self, query: str, results: Sequence[SearchResult], *,
+                                 guild: int | None = None) -> str | None:
+        """What `unknown_words_note` says of this query, given the results it gave; None when the essays this
+        server sees use every word of it. Each word is looked up among those essays alone (the vocabulary is every
+        server's), so the note never tells one server which words another's uploads hold."""
         plan = plan_query(clean_query(query), await self._vocabulary())
-        return unknown_words_note(plan.unknown_words, {word for result in results for word in result.matched})
+        spellings = dict(plan.unknown_words)
+        searched = {group.word for group in plan.groups} | spellings.keys()
+        matches, unseen = _matches(await self._hidden_essay_ids(guild) if guild is not None else set())
+        unknown = []
+        for word in dict.fromkeys(w for w in pieces(fold(query)) if w in searched):
+            # A word the vocabulary knows may still be only in essays this server does not see.
+            if word in spellings or not await self._store.fetchone(f"SELECT 1 {matches} LIMIT 1",
+                                                                   (f'"{word}"', 0, MAX_ROWID, *unseen)):
+                unknown.append((word, spellings.get(word, ())))
+        return unknown_words_note(unknown, {word for result in results for word in result.matched})
 
     async def best_per_essay(self, topic: str, *, guild: int | None = None, essays: int = MAX_RESULTS,
                              at_least: int = 0) -> list[SearchResult]:
@@ -156,12 +177,7 @@ class PassageSearch:
         if essay_id is not None:
             low, high = await self._store.fetchone("SELECT MIN(id), MAX(id) FROM passages WHERE essay_id = ?",
                                                    (essay_id,))
-        # Only a server that does not see every essay pays for looking up each match's essay.
-        join, seen, unseen = "", "", ()
-        if hidden:
-            join = " JOIN passages q ON q.id = passage_index.rowid"
-            seen, unseen = " AND q.essay_id NOT IN (SELECT value FROM json_each(?))", (json.dumps(sorted(hidden)),)
-        matches = f"FROM passage_index{join} WHERE passage_index MATCH ? AND passage_index.rowid BETWEEN ? AND ?{seen}"
+        matches, unseen = _matches(hidden)
         try:
             row = await self._store.fetchone(f"SELECT passage_index.rowid {matches} ORDER BY passage_index.rowid DESC LIMIT 1 OFFSET ?",
                                              (fts_query, low, high, *unseen, RANK_CAP))

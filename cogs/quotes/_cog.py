@@ -79,7 +79,7 @@ class Quotes(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         results = await self.library.search(query, essay=essay, limit=count, guild=interaction.guild_id)
         log.info("search in guild %s: %d results", interaction.guild_id, len(results))
-        note = cap(await self.library.unknown_words_note(query, results) or "", CONTENT // 2) if typed else ""
+        note = cap(await self.library.unknown_words_note(query, results, guild=interaction.guild_id) or "", CONTENT // 2) if typed else ""
         if not results:
             text = NO_RESULTS.format(query=cap(query, 100)) + (NO_RESULTS_IN_ESSAY if essay else "")
             await interaction.followup.send(f"{note}\n{text}" if note else text, ephemeral=True)

@@ -160,7 +160,13 @@ async def test_the_unknown_words_note_never_names_a_word_only_another_servers_up
     mine = await library.search(query, limit=3, guild=CHAPTER_A)
     assert "zorbak" in (await library.unknown_words_note(query, mine))
     theirs = await library.search(query, limit=3, guild=CHAPTER_B)
-    assert theirs and await library.unknown_words_note(query, theirs) == "No essay uses \u201czorbek\u201d."
+    assert theirs and await library.unknown_words_note(query, theirs, guild=CHAPTER_B) == (
+        "No essay uses \u201czorbek\u201d.")
+    for guess in ("zorbak China", "zorbaks", "qwzyx"):  # a word only they hold reads like any unknown word here
+        said = await library.unknown_words_note(guess, await library.search(guess, limit=3, guild=CHAPTER_B),
+                                                guild=CHAPTER_B)
+        assert said == f"No essay uses \u201c{guess.split()[0].lower()}\u201d."
+    assert await library.unknown_words_note("zorbak depot", mine, guild=CHAPTER_A) is None
 
 
 async def test_an_upload_is_seen_only_by_the_server_that_added_it(library: Library):

@@ -21,7 +21,7 @@ MAX_SLUG = 48
 # Titles, authors and section names longer than this are cut: every citation carries them.
 MAX_NAME = 200
 # Bump when parsing or indexing changes, so stored essays are re-indexed even though their files did not change.
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 
 _FRONT_KEYS = ("title", "author", "publication", "year", "slug")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")

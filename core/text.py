@@ -13,6 +13,9 @@ _QUOTES = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
     "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ",
+    "\u00df": "ss", "\u1e9e": "ss",  # NFKD leaves the sharp s alone, and it is no letter of [a-z]
+    # Invisible characters text copied from the web carries inside words: soft hyphen, zero-width ones, BOM.
+    "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
 })
 _WORD = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*")
 _PIECE = re.compile(r"[a-z0-9]+")

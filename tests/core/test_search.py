@@ -16,7 +16,8 @@ VOCABULARY = Vocabulary([("capital", 40), ("capitol", 1), ("interest", 12), ("st
 @pytest.mark.parametrize(
     ("text", "folded"),
     [("Kayapó Mekrãgnoti", "kayapo mekragnoti"), ("It’s “quoted”", "it's \"quoted\""), ("A\u00a0 B\n", "a b"),
-     ("top—down", "top-down"), ("the U.S. and the U.K.", "the us and the uk")],
+     ("top—down", "top-down"), ("the U.S. and the U.K.", "the us and the uk"), ("Straße", "strasse"),
+     ("imperi\u200balism in\u00adternational", "imperialism international")],
 )
 def test_fold_removes_accents_quotes_and_case(text: str, folded: str):
     assert fold(text) == folded

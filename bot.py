@@ -26,8 +26,8 @@ from dotenv import load_dotenv
 
 from core.debates import DebateRepo
 from core.errors import BotError
-from core.essays import LoadProblem, load_folder
-from core.library import Library
+from core.essays import load_folder
+from core.library import FolderPlan, Library
 from core.meaning import SentenceModel
 from core.meaning.vectors import encoding_progress
 from core.passage_records import SearchResult
@@ -188,20 +188,20 @@ async def check_command(settings: Settings) -> int:
     """Validate settings, essays and the database, changing nothing: the database is only read, and essays are
     parsed, not indexed. What the next start would change (an upgrade, essays removed) is said, for a backup first."""
     problems = [] if settings.token_looks_valid else [TOKEN_HELP]
-    essays, essay_problems = load_folder(settings.seeds_dir)
-    notes, meaning = [], "on, nothing encoded yet (the bot encodes passages once it runs)"
+    notes, meaning, plan = [], "on, nothing encoded yet (the bot encodes passages once it runs)", None
     if not settings.database_path.exists():
         database = "does not exist yet; the bot creates it at its first start"
     else:
         database, meaning = "could not be opened", "unknown"
         try:
             async with await Store.open_read_only(settings.database_path) as store:
-                database, notes, meaning, planned = await describe_database(settings, store)
-                essay_problems = planned if planned is not None else essay_problems
+                database, notes, meaning, plan = await describe_database(settings, store)
         except BotError as exc:
             problems.append(exc.message)
         except sqlite3.Error as exc:  # a damaged file: a finding like the others, not a crash
             problems.append(f"the database {settings.database_path} cannot be read ({exc})")
+    # As the next start will see the folder, where the database says how; else the files alone.
+    essays, essay_problems = (plan.essays, plan.problems) if plan else load_folder(settings.seeds_dir)
     problems += [f"essay {p}" for p in essay_problems]
     if not essays and not essay_problems:
         problems.append(f"there are no .md or .txt essays in {settings.seeds_dir}: check SEEDS_DIR")
@@ -222,26 +222,25 @@ async def check_command(settings: Settings) -> int:
     return 0 if not problems else 1
 
 
-async def describe_database(settings: Settings, store: Store) -> tuple[str, list[str], str, list[LoadProblem] | None]:
-    """The database's schema version, what the next start would change in it, how much is encoded, and the
-    essays' problems as the next start would see them (None before the essays table exists)."""
+async def describe_database(settings: Settings, store: Store) -> tuple[str, list[str], str, FolderPlan | None]:
+    """The database's schema version, what the next start would change in it, how much is encoded, and what it
+    would do with the essays folder (None before the essays table exists)."""
     version, latest = await store.version(), len(available_migrations())
     if version > latest:
-        raise newer_schema(settings.database_path, version)
-    notes, planned, meaning = [], None, "unknown until the bot has upgraded the database"
+        raise newer_schema(settings.database_path, version, latest)
+    notes, plan, meaning = [], None, "unknown until the bot has upgraded the database"
     if version < latest:
         notes.append(f"the next start upgrades the database from schema {version} to {latest}; back it up first"
                      " (python bot.py backup PATH): an upgraded database can't go back")
     if await store.has_table("essays"):
         plan = await Library(store).plan_folder(settings.seeds_dir)
-        planned = plan.problems
         if gone := sorted(plan.removed):
             notes.append(f"the next start removes {len(gone)} essay(s) no longer in {settings.seeds_dir}: "
                          + ", ".join(gone[:10]) + (" \u2026" if len(gone) > 10 else ""))
     if await store.has_table("passage_vectors"):
         encoded, total = await encoding_progress(store)
         meaning = f"on, {encoded} of {total} indexed passages encoded"
-    return f"schema version {version}", notes, meaning, planned
+    return f"schema version {version}", notes, meaning, plan
 
 
 async def backup_command(settings: Settings, destination: Path) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -48,6 +47,7 @@ class EssayInfo:
 
 @dataclass(frozen=True)
 class FolderPlan:
+    essays: list[Essay]  # every file that loaded
     changed: list[Essay]  # new or edited: to index
     unchanged: int
     removed: list[str]  # slugs whose file is gone
@@ -100,7 +100,9 @@ class Library:
 
         A file that now fails to load keeps the version indexed before, and a missing folder drops nothing: an edit
         gone wrong or a mistyped SEEDS_DIR should not pull quotes out from under the discussions that cite them."""
-        stored, essays, problems = await self._read_folder(folder)
+        stored = {row["slug"]: row
+                  for row in await self._store.fetchall("SELECT slug, source, origin, content_hash FROM essays")}
+        essays, problems = load_folder(folder, first={row["source"] for row in stored.values()})
         changed, unchanged = [], 0
         for essay in essays:
             row = stored.get(essay.slug)
@@ -114,15 +116,11 @@ class Library:
         gone = [row for slug, row in stored.items() if row["origin"] == "folder" and slug not in on_disk]
         if not folder.is_dir():
             problems = [_noting(p, f"the {len(gone)} essays indexed from it stay") if gone else p for p in problems]
-            return FolderPlan(changed, unchanged, [], problems)
+            return FolderPlan(essays, changed, unchanged, [], problems)
         kept = {row["source"] for row in gone} & {problem.source for problem in problems}
         problems = [_noting(p, "the version indexed before stays") if p.source in kept else p for p in problems]
-        return FolderPlan(changed, unchanged, [row["slug"] for row in gone if row["source"] not in kept], problems)
-
-    async def _read_folder(self, folder: Path) -> tuple[dict[str, sqlite3.Row], list[Essay], list[LoadProblem]]:
-        stored = {row["slug"]: row
-                  for row in await self._store.fetchall("SELECT slug, source, origin, content_hash FROM essays")}
-        return stored, *load_folder(folder, first={row["source"] for row in stored.values()})
+        removed = [row["slug"] for row in gone if row["source"] not in kept]
+        return FolderPlan(essays, changed, unchanged, removed, problems)
 
     async def _reparse_uploads(self) -> list[str]:
         """Parse uploads indexed by an older parser again, from their stored file, under the same slug and server."""

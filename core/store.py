@@ -65,10 +65,10 @@ async def _connect(target: Path | str, path: Path, *, uri: bool = False) -> aios
     return db
 
 
-def newer_schema(path: Path, version: int) -> Conflict:
-    """The refusal for a database that a newer version of the bot has upgraded."""
+def newer_schema(path: Path, version: int, known: int) -> Conflict:
+    """The refusal for a database that a newer version of the bot (schema `version`, this one `known`) upgraded."""
     return Conflict(f"{path.name} was written by a newer version of the bot (schema {version}; this one knows "
-                    f"{len(available_migrations())}). Update the bot, or restore a backup this version made.")
+                    f"{known}). Update the bot, or restore a backup this version made.")
 
 
 class Store:
@@ -147,7 +147,7 @@ class Store:
             current = await self.version()
             if current > len(migrations):
                 # An older bot must not write to a schema it does not know (after going back a version, say).
-                raise newer_schema(self.path, current)
+                raise newer_schema(self.path, current, len(migrations))
             for migration in migrations:
                 if migration.version <= current or (target is not None and migration.version > target):
                     continue
